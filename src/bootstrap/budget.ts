@@ -1,0 +1,26 @@
+/** How large user-data may be on each provider, and how its size is counted there. */
+import type { Provider } from "../config/sections/host.js";
+
+export interface Budget {
+  readonly limit: number;
+  /** What the provider counts: the text itself, or its base64 form. */
+  readonly counts: "bytes" | "base64";
+  readonly label: string;
+}
+
+export const BUDGETS: Readonly<Record<Provider, Budget | undefined>> = {
+  digitalocean: { limit: 64 * 1024, counts: "bytes", label: "DigitalOcean's 64 KiB user_data limit" },
+  tencentcloud: { limit: 16 * 1024, counts: "base64", label: "Tencent Cloud's 16 KB UserData limit (counted after base64)" },
+  local: undefined,
+  existing: undefined,
+};
+
+/** The size the provider checks. */
+export function measured(userData: string, budget: Budget): number {
+  const bytes = Buffer.byteLength(userData, "utf8");
+  return budget.counts === "bytes" ? bytes : 4 * Math.ceil(bytes / 3);
+}
+
+export function kib(n: number): string {
+  return `${(n / 1024).toFixed(1)} KiB`;
+}

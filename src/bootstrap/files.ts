@@ -1,0 +1,112 @@
+/**
+ * One pure function per file the bootstrap reads: daemon.json, pip.conf, .condarc, the mirror
+ * list and bootstrap.conf. Output is deterministic: sorted keys, no timestamps.
+ */
+import { stringify } from "yaml";
+import type { StackConfig } from "../config/load.js";
+import { MIRRORS } from "../config/mirrors.js";
+import type { MirrorUse } from "../config/plan.js";
+
+/** JSON with keys sorted at every level, two-space indented, newline-terminated. */
+export function canonicalJson(value: unknown): string {
+  const sort = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(sort);
+    if (v && typeof v === "object") {
+      return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]));
+    }
+    return v;
+  };
+  return JSON.stringify(sort(value), null, 2) + "\n";
+}
+
+export function daemonJson(cfg: StackConfig): string {
+  const d = cfg.bootstrap.docker;
+  const mirrors = cfg.mirrors.registryMirrors;
+  const insecure = [...new Set([...d.insecureRegistries, ...mirrors.filter((m) => m.insecure).map((m) => new URL(m.url).host)])].sort();
+  const out: Record<string, unknown> = { ...d.daemon };
+  if (mirrors.length > 0) out["registry-mirrors"] = mirrors.map((m) => m.url);
+  if (insecure.length > 0) out["insecure-registries"] = insecure;
+  if (d.logRotation !== false) {
+    out["log-driver"] = "json-file";
+    out["log-opts"] = { "max-file": String(d.logRotation.maxFile), "max-size": d.logRotation.maxSize };
+  }
+  return canonicalJson(out);
+}
+
+export function pipConf(cfg: StackConfig): string {
+  const url = new URL(cfg.mirrors.pypi.url);
+  const lines = ["[global]", `index-url = ${cfg.mirrors.pypi.url}`, "timeout = 60"];
+  if (url.protocol === "http:") lines.push(`trusted-host = ${url.hostname}`);
+  return lines.join("\n") + "\n";
+}
+
+/** .condarc for the prefix, in the shape TUNA documents for its Anaconda mirror. */
+export function condarc(cfg: StackConfig): string {
+  const c = cfg.bootstrap.conda;
+  const ep = cfg.mirrors.conda?.url;
+  const official = ep === undefined || ep === MIRRORS.official.serves.conda;
+  const doc: Record<string, unknown> = { show_channel_urls: true };
+  if (c.distribution === "miniforge") {
+    doc.channels = ["conda-forge"];
+    if (!official) doc.custom_channels = { "conda-forge": `${ep}/cloud` };
+  } else {
+    doc.channels = ["defaults"];
+    if (!official) {
+      doc.default_channels = [`${ep}/pkgs/main`, `${ep}/pkgs/r`, `${ep}/pkgs/msys2`];
+      doc.custom_channels = { "conda-forge": `${ep}/cloud`, pytorch: `${ep}/cloud` };
+    }
+  }
+  return stringify(doc, { sortMapEntries: true, lineWidth: 0 });
+}
+
+const MINIFORGE_OFFICIAL = MIRRORS.official.serves.miniforge;
+
+/** The installer's URL on one mirror; `@ARCH@` is filled in at boot (x86_64, aarch64). */
+export function installerUrl(cfg: StackConfig, m: MirrorUse): string {
+  const v = cfg.bootstrap.conda.version;
+  if (cfg.bootstrap.conda.distribution === "miniconda") return `${m.url}/Miniconda3-${v}-Linux-@ARCH@.sh`;
+  const file = v === "latest" ? "Miniforge3-Linux-@ARCH@.sh" : `Miniforge3-${v}-Linux-@ARCH@.sh`;
+  if (m.url === MINIFORGE_OFFICIAL) return v === "latest" ? `${m.url}/latest/download/${file}` : `${m.url}/download/${v}/${file}`;
+  return `${m.url}/${v === "latest" ? "LatestRelease" : v}/${file}`;
+}
+
+/** `<part> <name> <url>` lines in fallback order; the script reads them with `read`. */
+export function mirrorsList(cfg: StackConfig): string {
+  const lines = cfg.mirrors.dockerCe.map((m) => `docker-ce ${m.name} ${m.url}`);
+  if (cfg.bootstrap.conda.enabled) {
+    lines.push(...cfg.mirrors.installer.map((m) => `installer ${m.name} ${installerUrl(cfg, m)}`));
+    if (cfg.mirrors.conda) lines.push(`conda ${cfg.mirrors.conda.name} ${cfg.mirrors.conda.url}`);
+  }
+  lines.push(`pypi ${cfg.mirrors.pypi.name} ${cfg.mirrors.pypi.url}`);
+  return lines.join("\n") + "\n";
+}
+
+/** A bash word that means exactly `s`. */
+export function shQuote(s: string): string {
+  return `'${s.replaceAll("'", `'\\''`)}'`;
+}
+
+export function bootstrapConf(cfg: StackConfig): string {
+  const d = cfg.bootstrap.docker;
+  const c = cfg.bootstrap.conda;
+  const users = [...new Set([...d.users, ...(cfg.host.user === "root" ? [] : [cfg.host.user])])];
+  const arr = (xs: readonly string[]) => `(${xs.map(shQuote).join(" ")})`;
+  const vars: [string, string][] = [
+    ["BERTH_OS_EXPECTED", shQuote(cfg.host.os)],
+    ["BERTH_LOGIN_USER", shQuote(cfg.host.user)],
+    ["DOCKER_VERSION_PIN", shQuote(d.version ?? "")],
+    ["DOCKER_USERS", arr(users)],
+    ["REGISTRY_MIRRORS", arr(cfg.mirrors.registryMirrors.map((m) => m.url))],
+    ["CONDA_ENABLED", c.enabled ? "1" : "0"],
+    ["CONDA_DISTRIBUTION", shQuote(c.distribution)],
+    ["CONDA_SHA256", shQuote(c.sha256 ?? "")],
+    ["CONDA_PREFIX_DIR", shQuote(c.prefix)],
+    ["CONDA_ENV_NAME", shQuote(cfg.files.condaEnv?.name ?? "")],
+    ["CONDA_TOS", shQuote(c.termsOfService)],
+  ];
+  const header = [
+    "# shellcheck shell=bash disable=SC2034",
+    "# berth bootstrap settings, rendered from the stack config and sourced by bootstrap.sh",
+  ];
+  return [...header, ...vars.map(([k, v]) => `${k}=${v}`)].join("\n") + "\n";
+}

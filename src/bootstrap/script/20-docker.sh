@@ -1,0 +1,148 @@
+# shellcheck shell=bash
+# ---- docker-ce --------------------------------------------------------------------------
+
+apt_source_line() {
+  printf 'deb [arch=%s signed-by=/etc/apt/keyrings/docker.gpg] %s/linux/%s %s stable\n' "$1" "$2" "$DOCKER_REPO" "$OS_CODENAME"
+}
+
+yum_repo_file() {
+  cat <<REPO
+[docker-ce-stable]
+name=Docker CE Stable - \$basearch
+baseurl=$1/linux/$DOCKER_REPO/$EL_RELEASE/\$basearch/stable
+enabled=1
+gpgcheck=1
+gpgkey=$1/linux/$DOCKER_REPO/gpg
+REPO
+}
+
+# Reads candidate versions (one per line) on stdin and prints the one PIN names.
+# 27.3.1 matches 5:27.3.1-1~ubuntu.24.04~noble; a full string must match exactly.
+match_version() {
+  local pin=$1 v found="" count=0
+  local re="^[0-9]+:${pin//./\\.}([.~-]|$)"
+  while read -r v; do
+    [[ -n $v ]] || continue
+    if [[ $pin == *:* ]]; then [[ $v == "$pin" ]] || continue
+    else [[ $v =~ $re ]] || continue; fi
+    [[ " $found " == *" $v "* ]] && continue
+    found+="${found:+ }$v"; count=$((count + 1))
+  done
+  case $count in
+    1) printf '%s\n' "$found" ;;
+    0) log "docker-ce $pin is not offered by the mirror"; return 2 ;;
+    *) log "docker-ce $pin is ambiguous: $found — pin the full version"; return 3 ;;
+  esac
+}
+
+apt_get() { DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=900 -o Acquire::Retries=3 "$@"; }
+
+installed_docker_version() {
+  if [[ $OS_FAMILY == apt ]]; then
+    dpkg-query -W -f='${Status} ${Version}\n' docker-ce 2>/dev/null | awk '$3 == "installed" { print $4 }'
+  else
+    rpm -q --qf '%{EPOCH}:%{VERSION}-%{RELEASE}\n' docker-ce 2>/dev/null | sed 's/^(none)://' || true
+  fi
+}
+
+install_docker_apt() {
+  local name=$1 url=$2 arch want="" tmp
+  arch=$(dpkg --print-architecture)
+  tmp=$(mktemp -d)
+  fetch "$url/linux/$DOCKER_REPO/gpg" "$tmp/docker.asc" || die "cannot download the docker-ce signing key from $name ($url)"
+  gpg --dearmor <"$tmp/docker.asc" >"$tmp/docker.gpg"
+  apt_source_line "$arch" "$url" >"$tmp/docker.list"
+  local changed=0
+  install_if_changed "$tmp/docker.gpg" /etc/apt/keyrings/docker.gpg && changed=1
+  install_if_changed "$tmp/docker.list" /etc/apt/sources.list.d/docker.list && changed=1
+  rm -rf "$tmp"
+  if [[ $changed == 1 || -z $DOCKER_INSTALLED_VERSION ]]; then apt_get update; fi
+  if [[ -n $DOCKER_VERSION_PIN ]]; then
+    want=$(apt-cache madison docker-ce | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' | match_version "$DOCKER_VERSION_PIN") \
+      || die "docker-ce version $DOCKER_VERSION_PIN: no single match on $name (apt-cache madison docker-ce lists what it has)"
+  fi
+  if [[ -n $DOCKER_INSTALLED_VERSION && ( -z $want || $want == "$DOCKER_INSTALLED_VERSION" ) ]]; then return 0; fi
+  local pkgs=(docker-ce docker-ce-cli)
+  if [[ -n $want ]]; then pkgs=("docker-ce=$want" "docker-ce-cli=$want"); fi
+  apt_get install -y --allow-downgrades "${pkgs[@]}" containerd.io docker-buildx-plugin docker-compose-plugin
+  CHANGED+=(docker-ce)
+}
+
+install_docker_rpm() {
+  local name=$1 url=$2 pm want="" tmp
+  pm=$(command -v dnf || command -v yum) || die "neither dnf nor yum found on $OS_ID $OS_VERSION"
+  tmp=$(mktemp)
+  yum_repo_file "$url" >"$tmp"
+  install_if_changed "$tmp" /etc/yum.repos.d/docker-ce.repo || true
+  rm -f "$tmp"
+  if [[ -n $DOCKER_VERSION_PIN ]]; then
+    want=$("$pm" -q list docker-ce --showduplicates 2>/dev/null | awk '$1 ~ /^docker-ce\./ { print $2 }' | match_version "$DOCKER_VERSION_PIN") \
+      || die "docker-ce version $DOCKER_VERSION_PIN: no single match on $name (yum list docker-ce --showduplicates lists what it has)"
+  fi
+  if [[ -n $DOCKER_INSTALLED_VERSION && ( -z $want || $want == "$DOCKER_INSTALLED_VERSION" ) ]]; then return 0; fi
+  local pkgs=(docker-ce docker-ce-cli) extra=()
+  if [[ -n $want ]]; then pkgs=("docker-ce-$want" "docker-ce-cli-$want"); fi
+  if [[ $pm == */dnf ]]; then extra=(--allowerasing); fi
+  "$pm" install -y ${extra[@]+"${extra[@]}"} "${pkgs[@]}" containerd.io docker-buildx-plugin docker-compose-plugin
+  CHANGED+=(docker-ce)
+}
+
+docker_service() {
+  if [[ -d /run/systemd/system ]]; then systemctl "$1" docker; else service docker "$1"; fi
+}
+
+wait_for_docker() {
+  local i
+  for ((i = 0; i < 60; i++)); do docker info >/dev/null 2>&1 && return 0; sleep 1; done
+  die "docker did not answer 60 s after start (journalctl -u docker says why)"
+}
+
+install_docker() {
+  phase docker
+  DOCKER_INSTALLED_VERSION=$(installed_docker_version)
+  local name url saved="$BERTH_STATE/mirror.docker-ce" daemon_changed=0 was_installed=$DOCKER_INSTALLED_VERSION
+  if [[ $OS_FAMILY == apt ]] && { ! command -v curl >/dev/null || ! command -v gpg >/dev/null; }; then
+    apt_get update
+    apt_get install -y --no-install-recommends ca-certificates curl gnupg
+  fi
+  if [[ -n $DOCKER_INSTALLED_VERSION && -z $DOCKER_VERSION_PIN && -s $saved ]]; then
+    read -r name url <"$saved"
+  else
+    pick_docker_mirror; name=$PICKED_NAME; url=$PICKED_URL
+  fi
+  USED[docker-ce]=$name
+  printf '%s %s\n' "$name" "$url" >"$saved"
+  install_if_changed "$BERTH_ETC/daemon.json" /etc/docker/daemon.json && daemon_changed=1
+  if [[ $OS_FAMILY == apt ]]; then install_docker_apt "$name" "$url"; else install_docker_rpm "$name" "$url"; fi
+  DOCKER_INSTALLED_VERSION=$(installed_docker_version)
+  if [[ -d /run/systemd/system ]]; then systemctl enable --quiet docker; fi
+  if [[ $daemon_changed == 1 && -n $was_installed ]]; then
+    log "daemon.json changed: restarting docker"
+    if [[ -d /run/systemd/system ]]; then systemctl daemon-reload; fi
+    docker_service restart
+  elif ! docker info >/dev/null 2>&1; then
+    docker_service start
+  fi
+  wait_for_docker
+  verify_registry_mirrors
+  log "docker-ce $DOCKER_INSTALLED_VERSION from $name"
+}
+
+verify_registry_mirrors() {
+  local active m
+  active=$(docker info --format '{{range .RegistryConfig.Mirrors}}{{println .}}{{end}}')
+  for m in ${REGISTRY_MIRRORS[@]+"${REGISTRY_MIRRORS[@]}"}; do
+    grep -qxF "${m%/}/" <<<"$active" || grep -qxF "$m" <<<"$active" \
+      || die "registry mirror $m is not active in docker info (is /etc/docker/daemon.json valid? dockerd -q --validate says)"
+  done
+}
+
+add_docker_users() {
+  local u
+  for u in ${DOCKER_USERS[@]+"${DOCKER_USERS[@]}"}; do
+    id "$u" >/dev/null 2>&1 || die "cannot add $u to the docker group: no such user"
+    [[ " $(id -nG "$u") " == *" docker "* ]] && continue
+    usermod -aG docker "$u"
+    CHANGED+=("docker group: $u")
+  done
+}

@@ -1,0 +1,21 @@
+/** `berth:bootstrap` — mirrors, docker-ce, conda and pip. */
+import type { z } from "zod";
+import { section } from "../fields.js";
+import { condaSchema, pipSchema } from "./conda.js";
+import { dockerSchema } from "./docker.js";
+import { mirrorChain } from "./mirror-ref.js";
+
+export const bootstrapSchema = section({
+  /** A catalog name, a custom `{ url }`, or an ordered fallback chain of them. */
+  mirror: mirrorChain.default(["official"]),
+  docker: dockerSchema,
+  conda: condaSchema,
+  pip: pipSchema,
+}).default({
+  mirror: ["official"],
+  docker: { registryMirrors: [], insecureRegistries: [], users: [], logRotation: { maxSize: "10m", maxFile: 3 }, daemon: {} },
+  conda: { enabled: true, distribution: "miniconda", version: "latest", prefix: "/opt/conda", termsOfService: "decline" },
+  pip: {},
+});
+
+export type BootstrapInput = z.output<typeof bootstrapSchema>;

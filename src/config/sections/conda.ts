@@ -1,0 +1,42 @@
+/** `berth:bootstrap.conda` and `berth:bootstrap.pip` — Python environments and their mirrors. */
+import { z } from "zod";
+import { absPath, choice, fileOrText, section } from "../fields.js";
+import { mirrorRef } from "./mirror-ref.js";
+
+/** A conda environment: an environment.yml (inline or a file) or a short spec. */
+export const condaEnv = z.union([
+  fileOrText,
+  section({
+    name: z.string().regex(/^[A-Za-z0-9._-]+$/, { message: "must be letters, digits, ., _ and -" }),
+    python: z.string().regex(/^\d+(\.\d+){0,2}$/, { message: "must be a Python version like 3.12" }).optional(),
+    packages: z.array(z.string().min(1)).default([]),
+    channels: z.array(z.string().min(1)).default([]),
+  }),
+]);
+
+export const condaSchema = section({
+  enabled: z.boolean().default(true),
+  distribution: choice(["miniconda", "miniforge"], "conda distribution").default("miniconda"),
+  /** `latest`, or the installer's version (`py312_24.11.1-0` for Miniconda, `24.11.3-0` for Miniforge). */
+  version: z.string().regex(/^[A-Za-z0-9._-]+$/, { message: "must be latest or an installer version like py312_24.11.1-0" }).default("latest"),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/, { message: "must be 64 lowercase hex digits (sha256sum prints it)" }).optional(),
+  prefix: absPath.default("/opt/conda"),
+  /** Installer and channel mirror; defaults to the first mirror in berth:bootstrap.mirror that serves them. */
+  mirror: mirrorRef.optional(),
+  env: condaEnv.optional(),
+  /**
+   * Anaconda's terms of service for its own channels (repo.anaconda.com). `accept` accepts them
+   * non-interactively; `decline` makes a stack that would need them a config error.
+   */
+  termsOfService: choice(["accept", "decline"], "termsOfService value").default("decline"),
+}).default({ enabled: true, distribution: "miniconda", version: "latest", prefix: "/opt/conda", termsOfService: "decline" });
+
+export const pipSchema = section({
+  /** PyPI index mirror; defaults to the first mirror in berth:bootstrap.mirror that serves one. */
+  mirror: mirrorRef.optional(),
+  /** requirements.txt: a file, inline text, or a list of requirement lines. */
+  requirements: z.union([fileOrText, z.array(z.string().min(1))]).optional(),
+}).default({});
+
+export type CondaInput = z.output<typeof condaSchema>;
+export type PipInput = z.output<typeof pipSchema>;

@@ -1,0 +1,32 @@
+/** A mirror reference: a catalog name, or a custom `{ url }` laid out like TUNA unless told. */
+import { z } from "zod";
+import { httpUrl, section } from "../fields.js";
+import { unknownName } from "../messages.js";
+import { MIRROR_NAMES, isMirrorName, type MirrorName } from "../mirrors.js";
+
+export const mirrorName = z.string().superRefine((v, ctx) => {
+  if (!isMirrorName(v)) ctx.addIssue({ code: "custom", message: unknownName("mirror", v, [...MIRROR_NAMES, "{ url: … }"]) });
+}).transform((v) => v as MirrorName);
+
+const pathOverride = z.union([z.string().regex(/^\/[A-Za-z0-9._~/-]*$/, { message: "must start with / (a path under url)" }), z.null()]);
+
+export const customMirror = section({
+  url: httpUrl,
+  /** A short name for logs and the status file; defaults to the URL's host. */
+  name: z.string().regex(/^[A-Za-z0-9._-]+$/).optional(),
+  /** Where each part lives under `url` (TUNA's layout by default); null: not served. */
+  paths: section({
+    dockerCe: pathOverride.optional(),
+    dockerHub: pathOverride.optional(),
+    miniconda: pathOverride.optional(),
+    miniforge: pathOverride.optional(),
+    conda: pathOverride.optional(),
+    pypi: pathOverride.optional(),
+  }).optional(),
+});
+
+export const mirrorRef = z.union([mirrorName, customMirror]);
+export type MirrorRef = z.output<typeof mirrorRef>;
+
+/** One mirror or an ordered fallback chain, tried at boot in order. */
+export const mirrorChain = z.union([mirrorRef, z.array(mirrorRef).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
