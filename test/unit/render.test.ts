@@ -1,0 +1,133 @@
+import { gunzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { RenderError, render } from "../../src/bootstrap/render.js";
+import { bootstrapScript } from "../../src/bootstrap/script.js";
+import { EXAMPLE_STACKS, configOf, stackConfig } from "../helpers/config.js";
+
+interface WriteFile { path: string; content: string; encoding?: string; permissions: string; owner: string }
+
+function writeFiles(userData: string): WriteFile[] {
+  return (parse(userData) as { write_files: WriteFile[] }).write_files;
+}
+
+function fileContent(f: WriteFile): string {
+  return f.encoding === "gz+b64" ? gunzipSync(Buffer.from(f.content, "base64")).toString("utf8") : f.content;
+}
+
+describe("render", () => {
+  it.each(EXAMPLE_STACKS)("stack %s renders the committed user-data", async (name) => {
+    const out = render(stackConfig(name));
+    expect(out.userData.startsWith("#cloud-config\n")).toBe(true);
+    await expect(out.userData).toMatchFileSnapshot(`../snapshots/${name}.user-data`);
+  });
+
+  it("is deterministic: same input, same bytes, whatever the key order", () => {
+    const a = { mirror: ["aliyun", "tuna"], docker: { users: ["alice"], version: "27.3.1", registryMirrors: [{ url: "http://cache.lab:5000", insecure: true }] }, conda: { env: { name: "lab", packages: ["numpy"], python: "3.12" } } };
+    const b = { conda: { env: { python: "3.12", packages: ["numpy"], name: "lab" } }, docker: { registryMirrors: [{ insecure: true, url: "http://cache.lab:5000" }], version: "27.3.1", users: ["alice"] }, mirror: ["aliyun", "tuna"] };
+    const first = render(configOf({ "berth:bootstrap": a })).userData;
+    expect(render(configOf({ "berth:bootstrap": a })).userData).toBe(first);
+    expect(render(configOf({ "berth:bootstrap": b })).userData).toBe(first);
+  });
+
+  it("carries the script, its inputs and one runcmd", () => {
+    const out = render(stackConfig("digitalocean"));
+    const doc = parse(out.userData) as Record<string, unknown>;
+    expect(Object.keys(doc).sort()).toEqual(["runcmd", "write_files"]);
+    expect(doc.runcmd).toEqual([["bash", "/usr/local/lib/berth/bootstrap.sh"]]);
+    const files = writeFiles(out.userData);
+    expect(files.map((f) => f.path)).toEqual([
+      "/etc/berth/bootstrap.conf", "/etc/berth/mirrors.list", "/etc/berth/daemon.json", "/etc/berth/pip.conf",
+      "/etc/berth/condarc", "/etc/berth/environment.yml", "/etc/berth/requirements.txt", "/usr/local/lib/berth/bootstrap.sh",
+    ]);
+    expect(files.at(-1)).toMatchObject({ permissions: "0755", owner: "root:root", content: bootstrapScript() });
+  });
+
+  it("writes daemon.json with mirrors, insecure registries, log rotation and extra keys", () => {
+    const cfg = configOf({ "berth:bootstrap": { mirror: "tuna", docker: {
+      registryMirrors: ["https://hub.example.org/", { url: "http://cache.lab:5000", insecure: true }],
+      insecureRegistries: ["registry.lab:5000"], logRotation: { maxSize: "50m", maxFile: 2 }, daemon: { "live-restore": true, "data-root": "/data/docker" },
+    } } });
+    const daemon = writeFiles(render(cfg).userData).find((f) => f.path === "/etc/berth/daemon.json");
+    expect(daemon?.content).toBe(`{
+  "data-root": "/data/docker",
+  "insecure-registries": [
+    "cache.lab:5000",
+    "registry.lab:5000"
+  ],
+  "live-restore": true,
+  "log-driver": "json-file",
+  "log-opts": {
+    "max-file": "2",
+    "max-size": "50m"
+  },
+  "registry-mirrors": [
+    "https://hub.example.org",
+    "http://cache.lab:5000"
+  ]
+}
+`);
+  });
+
+  it("lists mirrors per part in fallback order, with the installer URL shaped for each mirror", () => {
+    const list = (raw: Record<string, unknown>) => writeFiles(render(configOf({ "berth:bootstrap": raw })).userData).find((f) => f.path === "/etc/berth/mirrors.list")?.content;
+    expect(list({ mirror: ["aliyun", "tuna", { url: "http://10.1.2.3:8080/", name: "campus" }] })).toBe([
+      "docker-ce aliyun https://mirrors.aliyun.com/docker-ce",
+      "docker-ce tuna https://mirrors.tuna.tsinghua.edu.cn/docker-ce",
+      "docker-ce campus http://10.1.2.3:8080/docker-ce",
+      "installer aliyun https://mirrors.aliyun.com/anaconda/miniconda/Miniconda3-latest-Linux-@ARCH@.sh",
+      "installer tuna https://mirrors.tuna.tsinghua.edu.cn/anaconda/miniconda/Miniconda3-latest-Linux-@ARCH@.sh",
+      "installer campus http://10.1.2.3:8080/anaconda/miniconda/Miniconda3-latest-Linux-@ARCH@.sh",
+      "conda aliyun https://mirrors.aliyun.com/anaconda",
+      "pypi aliyun https://mirrors.aliyun.com/pypi/simple/",
+      "",
+    ].join("\n"));
+    expect(list({ mirror: ["official", "tuna"], conda: { distribution: "miniforge", version: "24.11.3-0" } })).toContain(
+      "installer official https://github.com/conda-forge/miniforge/releases/download/24.11.3-0/Miniforge3-24.11.3-0-Linux-@ARCH@.sh\n" +
+      "installer tuna https://mirrors.tuna.tsinghua.edu.cn/github-release/conda-forge/miniforge/24.11.3-0/Miniforge3-24.11.3-0-Linux-@ARCH@.sh\n",
+    );
+  });
+
+  it("writes .condarc the way TUNA documents it, and pip.conf with trusted-host for HTTP", () => {
+    const files = writeFiles(render(configOf({ "berth:host": { provider: "tencentcloud" }, "berth:bootstrap": { mirror: "tencent-internal", conda: { mirror: "tuna" } } })).userData);
+    expect(files.find((f) => f.path === "/etc/berth/condarc")?.content).toBe(`channels:
+  - defaults
+custom_channels:
+  conda-forge: https://mirrors.tuna.tsinghua.edu.cn/anaconda/cloud
+  pytorch: https://mirrors.tuna.tsinghua.edu.cn/anaconda/cloud
+default_channels:
+  - https://mirrors.tuna.tsinghua.edu.cn/anaconda/pkgs/main
+  - https://mirrors.tuna.tsinghua.edu.cn/anaconda/pkgs/r
+  - https://mirrors.tuna.tsinghua.edu.cn/anaconda/pkgs/msys2
+show_channel_urls: true
+`);
+    expect(files.find((f) => f.path === "/etc/berth/pip.conf")?.content).toBe("[global]\nindex-url = http://mirrors.tencentyun.com/pypi/simple\ntimeout = 60\ntrusted-host = mirrors.tencentyun.com\n");
+  });
+
+  it("leaves conda files out when conda is off", () => {
+    const files = writeFiles(render(stackConfig("existing")).userData).map((f) => f.path);
+    expect(files).not.toContain("/etc/berth/condarc");
+    expect(files).not.toContain("/etc/berth/environment.yml");
+  });
+
+  it("compresses large files with gz+b64 to fit Tencent's 16 KB, byte-exact after decoding", () => {
+    const cfg = stackConfig("tencent");
+    const out = render(cfg);
+    expect(out.compressed).toBe(true);
+    expect(Buffer.from(out.userData).toString("base64").length).toBeLessThanOrEqual(16 * 1024);
+    const plain = render({ ...cfg, host: { ...cfg.host, provider: "local" } });
+    expect(plain.compressed).toBe(false);
+    const decoded = writeFiles(out.userData).map((f) => [f.path, fileContent(f)]);
+    expect(decoded).toEqual(writeFiles(plain.userData).map((f) => [f.path, f.content]));
+  });
+
+  it("fails over budget with the size, the limit and what to trim", () => {
+    let seed = 7;
+    const noise = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31).toString(36);
+    const packages = Array.from({ length: 900 }, (_, i) => `pkg-${i}-${noise()}${noise()}`);
+    const cfg = configOf({ "berth:host": { provider: "tencentcloud" }, "berth:bootstrap": { mirror: "tencent", conda: { env: { name: "big", packages } } } });
+    expect(() => render(cfg)).toThrow(RenderError);
+    expect(() => render(cfg)).toThrow(/^berth:bootstrap: the user-data is \d+\.\d KiB even with gz\+b64, over Tencent Cloud's 16 KB UserData limit \(counted after base64\) of 16\.0 KiB — largest files: \/etc\/berth\/environment\.yml \d+\.\d KiB, \/usr\/local\/lib\/berth\/bootstrap\.sh \d+\.\d KiB, .*; trim berth:bootstrap\.conda\.env or berth:bootstrap\.pip\.requirements \(install the rest from your app image\)$/);
+    expect(render({ ...cfg, host: { ...cfg.host, provider: "digitalocean" } }).compressed).toBe(false);
+  });
+});
