@@ -6,6 +6,7 @@ import { stringify } from "yaml";
 import type { StackConfig } from "../config/load.js";
 import { MIRRORS } from "../config/mirrors.js";
 import type { MirrorUse } from "../config/plan.js";
+import { shQuote } from "../util/shell.js";
 
 /** JSON with keys sorted at every level, two-space indented, newline-terminated. */
 export function canonicalJson(value: unknown): string {
@@ -79,11 +80,6 @@ export function mirrorsList(cfg: StackConfig): string {
   }
   lines.push(`pypi ${cfg.mirrors.pypi.name} ${cfg.mirrors.pypi.url}`);
   return lines.join("\n") + "\n";
-}
-
-/** A bash word that means exactly `s`. */
-export function shQuote(s: string): string {
-  return `'${s.replaceAll("'", `'\\''`)}'`;
 }
 
 export function bootstrapConf(cfg: StackConfig): string {

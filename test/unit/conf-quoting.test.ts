@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bootstrapConf, shQuote } from "../../src/bootstrap/files.js";
+import { bootstrapConf } from "../../src/bootstrap/files.js";
+import { shQuote } from "../../src/util/shell.js";
 import { configOf } from "../helpers/config.js";
 
 /** Strings bash can hold: no NUL. */
