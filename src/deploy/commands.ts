@@ -1,0 +1,70 @@
+/**
+ * Deploy commands as data: each builder returns the argv (and stdin) of one remote command.
+ * Nothing here runs anything; tests compare these arrays exactly.
+ */
+import type { Sensitive } from "./sensitive.js";
+
+export interface Command {
+  readonly argv: readonly string[];
+  readonly stdin?: Sensitive;
+}
+
+export const LABEL = { app: "berth.app", release: "berth.release", spec: "berth.spec" } as const;
+
+export interface RunSpec {
+  readonly name: string;
+  readonly image: string;
+  readonly ports: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  /** Path of the 0600 env-file holding secret env, when there is any. */
+  readonly envFile?: string;
+  readonly volumes: readonly string[];
+  readonly restart: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly args: readonly string[];
+}
+
+export const docker = {
+  login: (server: string, username: string, password: Sensitive): Command => ({
+    argv: ["docker", "login", "--username", username, "--password-stdin", server],
+    stdin: password,
+  }),
+  pull: (image: string): Command => ({ argv: ["docker", "pull", image] }),
+  load: (): Command => ({ argv: ["docker", "load"] }),
+  imageId: (image: string): Command => ({ argv: ["docker", "image", "inspect", "--format", "{{.Id}}", image] }),
+  /** Name, state, image id and spec label of a container, or exit 1 when it does not exist. */
+  inspect: (name: string): Command => ({
+    argv: ["docker", "container", "inspect", "--format", `{{.Name}} {{.State.Status}} {{.Image}} {{index .Config.Labels "${LABEL.spec}"}} {{index .Config.Labels "${LABEL.release}"}}`, name],
+  }),
+  health: (name: string): Command => ({ argv: ["docker", "container", "inspect", "--format", "{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.State.Status}}", name] }),
+  rename: (from: string, to: string): Command => ({ argv: ["docker", "rename", from, to] }),
+  stop: (name: string): Command => ({ argv: ["docker", "stop", "--time", "10", name] }),
+  start: (name: string): Command => ({ argv: ["docker", "start", name] }),
+  remove: (name: string): Command => ({ argv: ["docker", "rm", "--force", "--volumes", name] }),
+  removeImage: (id: string): Command => ({ argv: ["docker", "image", "rm", id] }),
+  /** Containers of one app, any state: `name release` per line. */
+  list: (app: string): Command => ({ argv: ["docker", "ps", "--all", "--filter", `label=${LABEL.app}=${app}`, "--format", `{{.Names}} {{.Label "${LABEL.release}"}}`] }),
+  logs: (name: string, follow: boolean, lines = 100): Command => ({ argv: ["docker", "logs", "--tail", String(lines), ...(follow ? ["--follow"] : []), name] }),
+  run: (s: RunSpec): Command => ({
+    argv: [
+      "docker", "run", "--detach", "--name", s.name, "--restart", s.restart,
+      ...s.ports.flatMap((p) => ["--publish", p]),
+      ...(s.envFile ? ["--env-file", s.envFile] : []),
+      ...Object.keys(s.env).sort().flatMap((k) => ["--env", `${k}=${s.env[k]}`]),
+      ...s.volumes.flatMap((v) => ["--volume", v]),
+      ...Object.keys(s.labels).sort().flatMap((k) => ["--label", `${k}=${s.labels[k]}`]),
+      s.image,
+      ...s.args,
+    ],
+  }),
+};
+
+export const host = {
+  bootstrapStatus: (): Command => ({ argv: ["cat", "/var/lib/berth/status.json"] }),
+  bootstrapLogTail: (): Command => ({ argv: ["tail", "-n", "40", "/var/log/berth/bootstrap.log"] }),
+  cloudInitWait: (): Command => ({ argv: ["cloud-init", "status", "--wait"] }),
+  /** HTTP status of a URL as seen from the host itself (000 when nothing answers). */
+  httpStatus: (url: string): Command => ({ argv: ["curl", "--silent", "--output", "/dev/null", "--max-time", "5", "--write-out", "%{http_code}", url] }),
+  mkdir: (path: string): Command => ({ argv: ["mkdir", "-p", "-m", "0700", path] }),
+  remove: (path: string): Command => ({ argv: ["rm", "-f", path] }),
+};
