@@ -1,5 +1,6 @@
 /** The `berth` command. */
 import { Command } from "commander";
+import { deployCommand, logsCommand, statusCommand } from "./deploy.js";
 import { renderCommand } from "./render.js";
 
 const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
@@ -13,6 +14,28 @@ export function program(): Command {
     .option("--out <dir>", "write user-data and bootstrap.sh here instead of printing")
     .action((opts: { stack: string; out?: string }) => {
       process.exitCode = renderCommand(opts, io);
+    });
+  const hostOpts = (c: Command) =>
+    c.requiredOption("--stack <file>", "stack file with berth:app")
+      .requiredOption("--host <user@addr[:port]>", "a host to act on (repeat for several)", (v: string, acc: string[]) => [...acc, v], [] as string[])
+      .option("--identity <file>", "SSH private key (default ~/.ssh/id_ed25519, id_ecdsa or id_rsa)")
+      .option("--known-hosts <file>", "trust-on-first-use host keys (default ~/.config/berth/known_hosts)")
+      .option("--fingerprint <SHA256:…>", "pin the host key instead of trusting it on first use");
+  hostOpts(cmd.command("deploy").description("pull (or stream) and run berth:app on each host, health-check, roll back on failure"))
+    .option("--concurrency <n>", "hosts at once", (v: string) => Number(v), 8)
+    .option("--no-wait", "do not wait for the berth bootstrap to finish")
+    .action(async (opts: Parameters<typeof deployCommand>[0]) => {
+      process.exitCode = await deployCommand(opts, io);
+    });
+  hostOpts(cmd.command("status").description("bootstrap phase, mirrors used and the app's release on each host"))
+    .action(async (opts: Parameters<typeof statusCommand>[0]) => {
+      process.exitCode = await statusCommand(opts, io);
+    });
+  hostOpts(cmd.command("logs").description("the app's container logs on one host"))
+    .option("-f, --follow", "keep streaming", false)
+    .option("--lines <n>", "lines from the end", (v: string) => Number(v), 100)
+    .action(async (opts: Parameters<typeof logsCommand>[0]) => {
+      process.exitCode = await logsCommand(opts, io);
     });
   return cmd;
 }

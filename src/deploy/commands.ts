@@ -66,5 +66,8 @@ export const host = {
   /** HTTP status of a URL as seen from the host itself (000 when nothing answers). */
   httpStatus: (url: string): Command => ({ argv: ["curl", "--silent", "--output", "/dev/null", "--max-time", "5", "--write-out", "%{http_code}", url] }),
   mkdir: (path: string): Command => ({ argv: ["mkdir", "-p", "-m", "0700", path] }),
-  remove: (path: string): Command => ({ argv: ["rm", "-f", path] }),
+  cat: (path: string): Command => ({ argv: ["cat", path] }),
+  /** docker login writes ~/.docker/config.json; keep it readable by its owner only. */
+  chmodDockerConfig: (): Command => ({ argv: ["chmod", "600", ".docker/config.json"] }),
+  removeOtherEnvFiles: (dir: string, keep: string): Command => ({ argv: ["find", dir, "-maxdepth", "1", "-name", "*.env", "!", "-name", keep, "-delete"] }),
 };

@@ -1,0 +1,146 @@
+/**
+ * One host's deploy: wait for the bootstrap, log in, pull or stream the image, start the new
+ * release beside the old one, health-check, then keep it or roll back.
+ */
+import { createHash } from "node:crypto";
+import type { Readable } from "node:stream";
+import { LABEL, docker, host } from "./commands.js";
+import { DeployError } from "./errors.js";
+import { checkHealth } from "./health.js";
+import type { Executor } from "./executor.js";
+import type { AppPlan } from "./plan.js";
+import { Sensitive } from "./sensitive.js";
+import { Session, type Log } from "./session.js";
+import { waitForBootstrap } from "./wait.js";
+
+/** Where the machine running berth gets an image for `transfer: stream`. */
+export interface ImageSource {
+  id(image: string): Promise<string>;
+  save(image: string): Promise<Readable>;
+}
+
+export interface DeployOptions {
+  readonly log: Log;
+  readonly waitForBootstrap?: boolean;
+  readonly bootstrapTimeoutSeconds?: number;
+  readonly imageSource?: ImageSource;
+}
+
+export interface DeployResult {
+  readonly target: string;
+  readonly changed: boolean;
+  readonly release: string;
+  readonly imageId: string;
+}
+
+export { DeployError };
+
+interface Current { state: string; image: string; spec: string; release: string }
+
+async function inspect(s: Session, name: string): Promise<Current | undefined> {
+  const r = await s.try(docker.inspect(name));
+  if (r.code !== 0) return undefined;
+  const [, state = "", image = "", spec = "", release = ""] = r.stdout.trim().split(" ");
+  return { state, image, spec, release };
+}
+
+async function fetchImage(s: Session, plan: AppPlan, opts: DeployOptions): Promise<string> {
+  if (plan.transfer === "registry") {
+    await s.run(docker.pull(plan.image));
+    return (await s.run(docker.imageId(plan.image))).stdout.trim();
+  }
+  const src = opts.imageSource;
+  if (!src) throw new DeployError(s.ex.target, "transfer: stream needs a local Docker engine with the image");
+  const id = await src.id(plan.image);
+  const present = await s.try(docker.imageId(id));
+  if (present.code !== 0) {
+    let bytes = 0;
+    let next = 0;
+    const stream = await src.save(plan.image);
+    stream.on("data", (c: Buffer) => {
+      bytes += c.length;
+      if (bytes >= next) (opts.log(`${s.ex.target} stream ${plan.image}: ${(bytes / 2 ** 20).toFixed(1)} MiB sent`), (next += 16 * 2 ** 20));
+    });
+    await s.run(docker.load(), { stdin: stream });
+  }
+  return id;
+}
+
+export async function deploy(ex: Executor, plan: AppPlan, opts: DeployOptions): Promise<DeployResult> {
+  const s = new Session(ex, opts.log);
+  if (opts.waitForBootstrap !== false) await s.step("wait-bootstrap", () => waitForBootstrap(s, opts.bootstrapTimeoutSeconds ?? 900));
+  const reg = plan.registry;
+  if (reg && plan.transfer === "registry") {
+    await s.step("login", async () => {
+      await s.run(docker.login(reg.server, reg.username, reg.password));
+      await s.run(host.chmodDockerConfig());
+    });
+  }
+  const imageId = await s.step(plan.transfer, () => s.retrying(() => fetchImage(s, plan, opts)));
+  const release = `r${createHash("sha256").update(imageId + plan.specHash).digest("hex").slice(0, 12)}`;
+  const current = await inspect(s, plan.name);
+  if (current?.state === "running" && current.spec === plan.specHash && current.image === imageId) {
+    opts.log(`${ex.target} ${plan.name} already runs ${release}: nothing to do`);
+    return { target: ex.target, changed: false, release, imageId };
+  }
+  const prev = await s.step("set-aside", () => setAside(s, plan.name, current !== undefined));
+  try {
+    const envFile = await writeEnvFile(s, plan, release);
+    await s.step("start", () => s.run(docker.run({
+      name: plan.name, image: imageId, ports: plan.ports, env: plan.env, volumes: plan.volumes, restart: plan.restart, args: plan.args,
+      ...(envFile ? { envFile } : {}),
+      labels: { [LABEL.app]: plan.name, [LABEL.release]: release, [LABEL.spec]: plan.specHash, "berth.image": plan.image },
+    })));
+    const health = await s.step("health", () => checkHealth(s, plan.name, plan.healthcheck));
+    if (!health.ok) throw new DeployError(ex.target, `health check failed: ${health.detail}`);
+  } catch (e) {
+    const logs = await s.try(docker.logs(plan.name, false, 20));
+    await s.step("rollback", () => rollback(s, plan.name, prev));
+    const why = e instanceof DeployError ? e.message.slice(ex.target.length + 2) : (e as Error).message;
+    const tail = (logs.stdout + logs.stderr).trim();
+    throw new DeployError(ex.target, `${why}; rolled back to ${prev ? "the previous release" : "no container (first deploy)"}${tail ? `\nlast log lines of the failed release:\n${tail}` : ""}`);
+  }
+  await s.step("cleanup", () => cleanup(s, plan, prev, imageId, release));
+  return { target: ex.target, changed: true, release, imageId };
+}
+
+/** Rename the running release out of the way and stop it, keeping it for a rollback. */
+async function setAside(s: Session, name: string, exists: boolean): Promise<string | undefined> {
+  const prev = `${name}-prev`;
+  const stale = await s.try(docker.inspect(prev));
+  if (!exists) return stale.code === 0 ? prev : undefined;
+  if (stale.code === 0) await s.run(docker.remove(prev));
+  await s.run(docker.rename(name, prev));
+  await s.run(docker.stop(prev));
+  return prev;
+}
+
+async function rollback(s: Session, name: string, prev: string | undefined): Promise<void> {
+  await s.try(docker.remove(name));
+  if (!prev) return;
+  await s.run(docker.rename(prev, name));
+  await s.run(docker.start(name));
+}
+
+async function writeEnvFile(s: Session, plan: AppPlan, release: string): Promise<string | undefined> {
+  const keys = Object.keys(plan.secretEnv).sort();
+  if (keys.length === 0) return undefined;
+  const dir = `.berth/${plan.name}`;
+  await s.run(host.mkdir(dir));
+  const body = new Sensitive(keys.map((k) => `${k}=${plan.secretEnv[k]?.reveal() ?? ""}\n`).join(""));
+  const path = `${dir}/${release}.env`;
+  await s.ex.upload(path, body, 0o600);
+  return path;
+}
+
+/** Drop the old container, old env-files, and images beyond the releases to keep. */
+async function cleanup(s: Session, plan: AppPlan, prev: string | undefined, imageId: string, release: string): Promise<void> {
+  if (prev) await s.run(docker.remove(prev));
+  const dir = `.berth/${plan.name}`;
+  await s.run(host.mkdir(dir));
+  await s.run(host.removeOtherEnvFiles(dir, `${release}.env`));
+  const history = (await s.try(host.cat(`${dir}/images`))).stdout.split("\n").filter((l) => l.startsWith("sha256:"));
+  const kept = [imageId, ...history.filter((h) => h !== imageId)];
+  await s.ex.upload(`${dir}/images`, kept.slice(0, plan.keepReleases).join("\n") + "\n", 0o600);
+  for (const old of kept.slice(plan.keepReleases)) await s.try(docker.removeImage(old));
+}
