@@ -37,11 +37,14 @@ match_version() {
 
 apt_get() { DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=900 -o Acquire::Retries=3 "$@"; }
 
+# The installed docker-ce version, or nothing when it is not installed (never fails).
 installed_docker_version() {
+  local out
   if [[ $OS_FAMILY == apt ]]; then
-    dpkg-query -W -f='${Status} ${Version}\n' docker-ce 2>/dev/null | awk '$3 == "installed" { print $4 }'
-  else
-    rpm -q --qf '%{EPOCH}:%{VERSION}-%{RELEASE}\n' docker-ce 2>/dev/null | sed 's/^(none)://' || true
+    out=$(dpkg-query -W -f='${Status} ${Version}\n' docker-ce 2>/dev/null) || return 0
+    awk '$3 == "installed" { print $4 }' <<<"$out"
+  elif rpm -q docker-ce >/dev/null 2>&1; then
+    rpm -q --qf '%{EPOCH}:%{VERSION}-%{RELEASE}\n' docker-ce | sed 's/^(none)://'
   fi
 }
 
