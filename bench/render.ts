@@ -17,8 +17,8 @@ function env2k(): string {
 }
 
 const STACKS: Record<string, Record<string, unknown>> = {
-  typical: { "berth:host": { provider: "digitalocean", os: "ubuntu-24.04" }, "berth:bootstrap": { mirror: ["aliyun", "tuna"], docker: { users: ["alice"] }, conda: { mirror: "tuna" } } },
-  "env 2 KB": { "berth:host": { provider: "tencentcloud", os: "ubuntu-22.04" }, "berth:bootstrap": { mirror: ["tencent-internal", "tencent"], docker: { registryMirrors: ["tencent-internal"] }, conda: { mirror: "tuna", env: { text: env2k() } } } },
+  typical: { "berth:host": { provider: "digitalocean", os: "ubuntu-24.04", sshKeys: ["3b:16:bf"] }, "berth:bootstrap": { mirror: ["aliyun", "tuna"], docker: { users: ["alice"] }, conda: { mirror: "tuna" } } },
+  "env 2 KB": { "berth:host": { provider: "tencentcloud", os: "ubuntu-22.04", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBench bench" }, "berth:bootstrap": { mirror: ["tencent-internal", "tencent"], docker: { registryMirrors: ["tencent-internal"] }, conda: { mirror: "tuna", env: { text: env2k() } } } },
 };
 
 /** Median of `runs` timings of fn, in milliseconds, after warm-up. */

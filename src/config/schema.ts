@@ -9,7 +9,7 @@ import { planMirrors, type Problem } from "./plan.js";
 import { appSchema } from "./sections/app.js";
 import { bootstrapSchema } from "./sections/bootstrap.js";
 import { LOG_DAEMON_KEYS } from "./sections/daemon-keys.js";
-import { hostSchema } from "./sections/host.js";
+import { hostRules, hostSchema } from "./sections/host.js";
 
 export const stackSchema = section({
   host: hostSchema,
@@ -56,6 +56,7 @@ export function stackRules(cfg: StackInput): Problem[] {
       add(["bootstrap", "docker", "daemon", key], "set by berth's log rotation — change berth:bootstrap.docker.logRotation, or set it to false to choose your own logging");
     }
   }
+  out.push(...hostRules(cfg.host));
   if (cfg.app) out.push(...appRules(cfg.app));
   const { plan, problems } = planMirrors(cfg.host, cfg.bootstrap);
   out.push(...problems);

@@ -22,4 +22,7 @@ export function stackConfig(name: string): StackConfig {
   return r.config;
 }
 
+/** A syntactically valid public key for configs that need one (no private half exists). */
+export const PUBKEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBerthExampleKeyReplaceWithYourOwnPublicKey0 you@laptop";
+
 export const EXAMPLE_STACKS = ["local", "digitalocean", "tencent", "existing"] as const;

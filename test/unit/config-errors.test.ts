@@ -39,7 +39,7 @@ describe("config errors name the path and the fix", () => {
     ["a closed Docker Hub accelerator", { "berth:bootstrap": { mirror: "tuna", docker: { registryMirrors: ["ustc"] } } }, [
       `berth:bootstrap.docker.registryMirrors[0]: "ustc" does not serve a Docker Hub accelerator (USTC's Docker Hub accelerator closed in 2024) — names that do: (tencent-internal)`,
     ]],
-    ["an in-cloud mirror outside its cloud", { "berth:host": { provider: "digitalocean" }, "berth:bootstrap": { mirror: ["tencent-internal", "tuna"] } }, [
+    ["an in-cloud mirror outside its cloud", { "berth:host": { provider: "digitalocean", sshKeys: ["3b:16:bf"] }, "berth:bootstrap": { mirror: ["tencent-internal", "tuna"] } }, [
       'berth:bootstrap.mirror[0]: "tencent-internal" works only inside Tencent Cloud, but berth:host.provider is "digitalocean" — pick a mirror that works from anywhere (official, aliyun, tuna, ustc, tencent, huawei, azure-china)',
     ]],
     ["Anaconda's terms not accepted", { "berth:bootstrap": { mirror: "official" } }, [TOS]],
