@@ -1,0 +1,3 @@
+module berth.lab/app
+
+go 1.19
