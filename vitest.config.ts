@@ -1,9 +1,26 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Two tiers, both run by `npm test`:
+ *  - fast: unit tests, validators (cloud-init, shellcheck), ssh2 against a loopback sshd,
+ *    the Tencent provider against its local API server;
+ *  - vm: real VM containers on the Docker engine with the offline lab kit (set up once by
+ *    the global setup); files run one at a time, the machine has two cores.
+ */
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
-    testTimeout: 60_000,
     pool: "forks",
+    projects: [
+      { test: { name: "fast", include: ["test/**/*.test.ts"], exclude: ["test/integration/**"], testTimeout: 60_000 } },
+      {
+        test: {
+          name: "vm",
+          include: ["test/integration/**/*.test.ts"],
+          globalSetup: ["test/integration/setup.ts"],
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+        },
+      },
+    ],
   },
 });
