@@ -1,0 +1,127 @@
+// client.ts — Tencent Cloud clients over the OFFICIAL SDK: CVM through
+// `tencentcloud-sdk-nodejs-cvm` (cvm.v20170312.Client), VPC security groups through
+// `CommonClient` from `tencentcloud-sdk-nodejs-common` (there is no -vpc package).
+//
+//   const api = tencentApi({ secretId, secretKey, region: "ap-guangzhou" });
+//   const out = await api.call("DescribeInstances", () => api.cvm.DescribeInstances({ InstanceIds: [id] }));
+//
+// `endpoint` (tests, the local API stand-in) is the address to connect to, e.g.
+// "http://127.0.0.1:41234". The SDK still builds production URLs (cvm.tencentcloudapi.com,
+// vpc.tencentcloudapi.com) over plain HTTP, so the Host header, the credential scope's service
+// and the TC3 signature keep their production shape; only the TCP connection is redirected,
+// by an http.Agent whose createConnection dials the endpoint. (An endpoint with a port, e.g.
+// `cvm.tencentcloudapi.com:PORT`, does not verify: the SDK sends `Host: name:PORT` but signs
+// `host:name`.) A given agent also stops the SDK from applying `http_proxy`.
+//
+// SDK modules are require()d inside functions so Pulumi's closure serialization of the
+// dynamic provider never captures a module object (see FIELD-NOTES, "Dynamic providers").
+import type { CommonClient } from "tencentcloud-sdk-nodejs-common";
+import type { cvm } from "tencentcloud-sdk-nodejs-cvm";
+import { isThrottle, toTencentError } from "./errors.js";
+
+export type CvmClient = InstanceType<typeof cvm.v20170312.Client>;
+
+export interface TencentCredentials {
+  secretId: string;
+  secretKey: string;
+}
+
+export interface RetryPolicy {
+  /** Total attempts for a throttled call (RequestLimitExceeded), first one included. */
+  attempts: number;
+  baseMs: number;
+  maxMs: number;
+}
+
+export interface PollPolicy {
+  intervalMs: number;
+  /** Upper bound on polls while waiting for an instance state (bounded waits). */
+  maxPolls: number;
+}
+
+export interface TencentClientOptions extends TencentCredentials {
+  region: string;
+  endpoint?: string;
+  retry?: Partial<RetryPolicy>;
+  poll?: Partial<PollPolicy>;
+}
+
+export interface TencentApi {
+  readonly cvm: CvmClient;
+  readonly vpc: CommonClient;
+  readonly region: string;
+  readonly poll: PollPolicy;
+  /** Runs one SDK call: throttling retried with exponential backoff; failures → TencentApiError. */
+  call<T>(action: string, fn: () => Promise<T>): Promise<T>;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseMs: 500, maxMs: 8000 };
+export const DEFAULT_POLL: PollPolicy = { intervalMs: 3000, maxPolls: 100 };
+
+/** `require`, also when this module runs as native ESM (then resolved from the working directory). */
+export function sdkRequire(): NodeJS.Require {
+  if (typeof require === "function") return require;
+  const mod = process.getBuiltinModule("node:module");
+  return mod.createRequire(`${process.cwd()}/`);
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Credentials from explicit values (Pulumi config, secret) or TENCENTCLOUD_SECRET_ID/KEY. */
+export function resolveCredentials(given: Partial<TencentCredentials> = {}, env: NodeJS.ProcessEnv = process.env): TencentCredentials {
+  const secretId = given.secretId || env.TENCENTCLOUD_SECRET_ID;
+  const secretKey = given.secretKey || env.TENCENTCLOUD_SECRET_KEY;
+  if (!secretId || !secretKey)
+    throw new Error(
+      "Tencent Cloud credentials are missing: set them with `pulumi config set tencentcloud:secretId …` and " +
+        "`pulumi config set --secret tencentcloud:secretKey …`, or export TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY.",
+    );
+  return { secretId, secretKey };
+}
+
+function redirectAgent(endpoint: string): unknown {
+  const target = new URL(endpoint);
+  if (target.protocol !== "http:" || !target.port) throw new Error(`Tencent Cloud endpoint override must look like http://127.0.0.1:PORT, got "${endpoint}".`);
+  const r = sdkRequire();
+  const http = r("node:http") as typeof import("node:http");
+  const net = r("node:net") as typeof import("node:net");
+  const agent = new http.Agent({ keepAlive: false });
+  (agent as unknown as { createConnection: () => unknown }).createConnection = () =>
+    net.createConnection({ host: target.hostname, port: Number(target.port) });
+  return agent;
+}
+
+export function tencentApi(options: TencentClientOptions): TencentApi {
+  const r = sdkRequire();
+  const { cvm: cvmSdk } = r("tencentcloud-sdk-nodejs-cvm") as typeof import("tencentcloud-sdk-nodejs-cvm");
+  const common = r("tencentcloud-sdk-nodejs-common") as typeof import("tencentcloud-sdk-nodejs-common");
+  const httpProfile: Record<string, unknown> = { reqTimeout: 30 };
+  if (options.endpoint) Object.assign(httpProfile, { protocol: "http://", agent: redirectAgent(options.endpoint) });
+  const config = {
+    credential: { secretId: options.secretId, secretKey: options.secretKey },
+    region: options.region,
+    profile: { httpProfile },
+  };
+  const retry = { ...DEFAULT_RETRY, ...options.retry };
+  const secrets = [options.secretId, options.secretKey];
+  return {
+    cvm: new cvmSdk.v20170312.Client(config),
+    vpc: new common.CommonClient("vpc.tencentcloudapi.com", "2017-03-12", config),
+    region: options.region,
+    poll: { ...DEFAULT_POLL, ...options.poll },
+    async call<T>(action: string, fn: () => Promise<T>): Promise<T> {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await fn();
+        } catch (e) {
+          const err = toTencentError(action, e, secrets, attempt);
+          if (!isThrottle(err.code) || attempt >= retry.attempts) throw err;
+          const cap = Math.min(retry.maxMs, retry.baseMs * 2 ** (attempt - 1));
+          await sleep(cap / 2 + Math.random() * (cap / 2));
+        }
+      }
+    },
+  };
+}

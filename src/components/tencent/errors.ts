@@ -1,0 +1,63 @@
+// errors.ts — every Tencent Cloud SDK failure becomes a TencentApiError whose message names the
+// action, the Tencent error code, Tencent's message and the RequestId, plus what to do about it.
+// Credentials never reach a message: known secret strings are replaced by [REDACTED].
+//
+//   Tencent Cloud RunInstances failed: InvalidAccount.InsufficientBalance — Insufficient balance.
+//   (RequestId 5c1c…) Top up the Tencent Cloud account or switch to a cheaper instance type.
+
+/** Throttling codes: RequestLimitExceeded and its sub-codes (e.g. .UinLimitExceeded). */
+export function isThrottle(code: string): boolean {
+  return code === "RequestLimitExceeded" || code.startsWith("RequestLimitExceeded.");
+}
+
+const HINTS: [RegExp, string][] = [
+  [/^AuthFailure\.(SecretIdNotFound|SignatureFailure|InvalidSecretId)/, "Check tencentcloud:secretId / tencentcloud:secretKey (or TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY)."],
+  [/^AuthFailure\.SignatureExpire/, "The local clock is off by more than 5 minutes; sync it (NTP) and retry."],
+  [/^AuthFailure\.UnauthorizedOperation|^UnauthorizedOperation/, "The API key lacks CAM permission for this action (cvm:* and vpc:* security groups)."],
+  [/^RequestLimitExceeded/, "Tencent Cloud is throttling this account; the call was retried with backoff. Wait and run again."],
+  [/InsufficientBalance|UnpaidOrder/, "Top up the Tencent Cloud account (or settle unpaid orders) and run again."],
+  [/^ResourceInsufficient|^ResourcesSoldOut|^ResourceUnavailable/, "Choose another zone or instance type (berth:host.zone / berth:host.size)."],
+  [/UserData|^InvalidParameterValue\.TooLong$/, "The user-data must be base64 and at most 16 KB after encoding; trim the bootstrap config."],
+  [/^InvalidZone/, "The zone must belong to the region, e.g. ap-guangzhou-3 in ap-guangzhou."],
+  [/^(InstancesQuota|LimitExceeded)/, "An account quota is exhausted; delete unused resources or raise the quota."],
+];
+
+export function hintFor(code: string): string | undefined {
+  return HINTS.find(([re]) => re.test(code))?.[1];
+}
+
+export function redact(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const s of secrets) if (s && s.length >= 4) out = out.split(s).join("[REDACTED]");
+  return out;
+}
+
+/** A failed Tencent Cloud API call. */
+export class TencentApiError extends Error {
+  override readonly name = "TencentApiError";
+  constructor(
+    readonly action: string,
+    readonly code: string,
+    readonly tencentMessage: string,
+    readonly requestId: string,
+    readonly attempts = 1,
+  ) {
+    const retried = attempts > 1 ? ` after ${attempts} attempts` : "";
+    const hint = hintFor(code);
+    super(
+      `Tencent Cloud ${action} failed${retried}: ${code} — ${tencentMessage}` +
+        (requestId ? ` (RequestId ${requestId})` : "") +
+        (hint ? ` ${hint}` : ""),
+    );
+  }
+}
+
+/** SDK exception (TencentCloudSDKHttpException) or network error → TencentApiError, redacted. */
+export function toTencentError(action: string, e: unknown, secrets: readonly (string | undefined)[], attempts = 1): TencentApiError {
+  const err = (e ?? {}) as { code?: unknown; message?: unknown; requestId?: unknown; httpCode?: unknown };
+  const code =
+    typeof err.code === "string" && err.code !== "" ? err.code : typeof err.httpCode === "number" ? `HTTP.${err.httpCode}` : "ClientError";
+  const message = redact(typeof err.message === "string" ? err.message : String(e), secrets);
+  const requestId = typeof err.requestId === "string" ? err.requestId : "";
+  return new TencentApiError(action, code, message, requestId, attempts);
+}

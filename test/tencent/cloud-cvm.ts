@@ -1,0 +1,173 @@
+// cloud-cvm.ts — CVM (cvm.tencentcloudapi.com, 2017-03-12) actions of the local API stand-in.
+// Names, shapes and error codes follow Tencent's CVM API documentation and the official
+// SDK's error-code list; where the docs state a rule but not its code, the code is marked.
+import {
+  ApiError, CloudState, type Instance, type Params, checkIds, missing, now, optBool, optNum, optObj, optStr, optStrArr, reqStr,
+} from "./cloud-state.js";
+
+export const USER_DATA_LIMIT = 16 * 1024; // 16 KB, counted on the base64 text
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const PUBLIC_KEY = /^(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( .*)?$/;
+
+type Handler = (s: CloudState, p: Params, region: string) => Record<string, unknown>;
+
+function advance(s: CloudState, inst: Instance): void {
+  inst.polls += 1;
+  if (inst.state === "PENDING" && inst.polls > s.options.pendingPolls) {
+    inst.state = "RUNNING";
+    if (inst.wantPublicIp) inst.publicIp = s.nextIp("203.0");
+  } else if (inst.state === "TERMINATING" && inst.polls > s.options.terminatingPolls) {
+    s.instances.delete(inst.id);
+  }
+}
+
+function view(i: Instance) {
+  return {
+    InstanceId: i.id, InstanceName: i.name, InstanceType: i.instanceType, InstanceState: i.state,
+    Placement: { Zone: i.zone, ProjectId: 0 }, ImageId: i.imageId,
+    PrivateIpAddresses: [i.privateIp], PublicIpAddresses: i.publicIp ? [i.publicIp] : null,
+    InternetAccessible: { InternetChargeType: "TRAFFIC_POSTPAID_BY_HOUR", InternetMaxBandwidthOut: i.bandwidthOut, PublicIpAssigned: i.wantPublicIp },
+    SecurityGroupIds: i.securityGroupIds, LoginSettings: { KeyIds: i.keyIds },
+    InstanceChargeType: "POSTPAID_BY_HOUR", CreatedTime: i.createdTime, RestrictState: "NORMAL",
+  };
+}
+
+/** Instances named by InstanceIds (those in this region that still exist), each advanced one poll. */
+function polled(s: CloudState, p: Params, region: string): Instance[] {
+  const ids = optStrArr(p, "InstanceIds");
+  if (ids && p.Filters !== undefined) throw new ApiError("InvalidParameterCombination", "`InstanceIds` and `Filters` cannot be specified at the same time.");
+  if (ids && ids.length > 100) throw new ApiError("InvalidParameterValueLimit", "At most 100 `InstanceIds` per request.");
+  if (ids) checkIds(ids, "ins", "InvalidInstanceId.Malformed");
+  const found = [...s.instances.values()].filter((i) => i.region === region && (!ids || ids.includes(i.id)));
+  const offset = optNum(p, "Offset") ?? 0;
+  const limit = optNum(p, "Limit") ?? 20;
+  const page = found.slice(offset, offset + limit);
+  for (const i of page) advance(s, i);
+  return page.filter((i) => s.instances.has(i.id));
+}
+
+const RunInstances: Handler = (s, p, region) => {
+  const placement = optObj(p, "Placement");
+  const zone = placement ? optStr(placement, "Zone") : undefined;
+  if (!zone) throw missing("Placement.Zone");
+  const imageId = reqStr(p, "ImageId");
+  const instanceType = reqStr(p, "InstanceType"); // the docs default it to S1.SMALL1; berth always sends it
+  if (!zone.startsWith(`${region}-`)) throw new ApiError("InvalidZone.MismatchRegion", `The zone \`${zone}\` does not exist in region \`${region}\`.`);
+  if (!/^img-[a-z0-9]{8}$/.test(imageId)) throw new ApiError("InvalidImageId.Malformed", `The image ID \`${imageId}\` is malformed.`);
+  if (!/^[A-Z0-9]+\.[A-Z0-9]+$/.test(instanceType)) throw new ApiError("InvalidInstanceType.Malformed", `The instance type \`${instanceType}\` is malformed.`);
+  const userData = optStr(p, "UserData");
+  if (userData !== undefined) {
+    if (!BASE64.test(userData)) throw new ApiError("InvalidParameterValue.InvalidUserDataFormat", "UserData must be base64-encoded.");
+    if (userData.length > USER_DATA_LIMIT)
+      throw new ApiError("InvalidParameterValue.TooLong", `UserData is ${userData.length} bytes after base64; the limit is ${USER_DATA_LIMIT}.`);
+  }
+  const name = optStr(p, "InstanceName") ?? "未命名";
+  if (name.length > 60) throw new ApiError("InvalidInstanceName.TooLong", "InstanceName must be at most 60 characters.");
+  const token = optStr(p, "ClientToken");
+  if (token !== undefined && token.length > 64) throw new ApiError("InvalidClientToken.TooLong", "ClientToken must be at most 64 bytes.");
+  if (token !== undefined && s.clientTokens.has(token)) return { InstanceIdSet: s.clientTokens.get(token) };
+  const login = optObj(p, "LoginSettings") ?? {};
+  const keyIds = optStrArr(login, "KeyIds") ?? [];
+  for (const k of keyIds) {
+    const kp = s.keyPairs.get(k);
+    if (!kp || kp.region !== region) throw new ApiError("InvalidParameterValue.KeyPairNotFound", `The key pair \`${k}\` does not exist.`);
+  }
+  const sgIds = optStrArr(p, "SecurityGroupIds") ?? [];
+  checkIds(sgIds, "sg", "InvalidSgId.Malformed");
+  for (const g of sgIds) {
+    const sg = s.securityGroups.get(g);
+    if (!sg || sg.region !== region) throw new ApiError("InvalidSecurityGroupId.NotFound", `The security group \`${g}\` does not exist.`);
+  }
+  const net = optObj(p, "InternetAccessible") ?? {};
+  const wantPublicIp = optBool(net, "PublicIpAssigned") ?? false;
+  const bandwidthOut = optNum(net, "InternetMaxBandwidthOut") ?? 0;
+  if (wantPublicIp && bandwidthOut <= 0)
+    throw new ApiError("InvalidParameterCombination", "A public IP needs `InternetAccessible.InternetMaxBandwidthOut` greater than 0.");
+  const count = optNum(p, "InstanceCount") ?? 1;
+  if (count < 1 || count > 100) throw new ApiError("InvalidParameterValue.Range", "InstanceCount must be between 1 and 100.");
+  const ids: string[] = [];
+  for (let n = 0; n < count; n++) {
+    const id = s.newId("ins");
+    s.instances.set(id, {
+      id, region, zone, imageId, instanceType, name, state: "PENDING", polls: 0, wantPublicIp, bandwidthOut,
+      privateIp: s.nextIp("10.0"), securityGroupIds: sgIds, keyIds, createdTime: now(),
+      ...(userData !== undefined ? { userData } : {}),
+    });
+    ids.push(id);
+  }
+  if (token !== undefined) s.clientTokens.set(token, ids);
+  return { InstanceIdSet: ids };
+};
+
+const DescribeInstances: Handler = (s, p, region) => {
+  const set = polled(s, p, region);
+  return { TotalCount: set.length, InstanceSet: set.map(view) };
+};
+
+const DescribeInstancesStatus: Handler = (s, p, region) => {
+  const set = polled(s, p, region);
+  return { TotalCount: set.length, InstanceStatusSet: set.map((i) => ({ InstanceId: i.id, InstanceState: i.state })) };
+};
+
+const TerminateInstances: Handler = (s, p, region) => {
+  const ids = optStrArr(p, "InstanceIds");
+  if (!ids || ids.length === 0) throw missing("InstanceIds");
+  checkIds(ids, "ins", "InvalidInstanceId.Malformed");
+  const found = ids.map((id) => s.instances.get(id));
+  found.forEach((i, n) => {
+    if (!i || i.region !== region) throw new ApiError("InvalidInstanceId.NotFound", `The instance \`${ids[n]}\` does not exist.`);
+    if (i.state === "PENDING") throw new ApiError("UnsupportedOperation.InstanceStatePending", `The instance \`${i.id}\` is still being created.`);
+    if (i.state === "TERMINATING") throw new ApiError("UnsupportedOperation.InstanceStateTerminating", `The instance \`${i.id}\` is being terminated.`);
+  });
+  for (const i of found) Object.assign(i!, { state: "TERMINATING", polls: 0, publicIp: undefined });
+  return {};
+};
+
+const ImportKeyPair: Handler = (s, p, region) => {
+  const name = optStr(p, "KeyName") ?? "";
+  if (name === "") throw new ApiError("InvalidKeyPairNameEmpty", "The key name cannot be empty.");
+  if (name.length > 25) throw new ApiError("InvalidKeyPairNameTooLong", "The key name cannot exceed 25 characters.");
+  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new ApiError("InvalidKeyPairNameIncludeIllegalChar", "Key names may contain only letters, digits and underscores.");
+  const projectId = optNum(p, "ProjectId");
+  if (projectId === undefined) throw missing("ProjectId");
+  const publicKey = reqStr(p, "PublicKey").trim();
+  if (!PUBLIC_KEY.test(publicKey)) throw new ApiError("InvalidPublicKey.Malformed", "The public key is not in OpenSSH format.");
+  const mine = [...s.keyPairs.values()].filter((k) => k.region === region);
+  if (mine.some((k) => k.name === name)) throw new ApiError("InvalidKeyPairName.Duplicate", `The key name \`${name}\` already exists.`);
+  const body = (k: string) => k.split(" ").slice(0, 2).join(" ");
+  if (mine.some((k) => body(k.publicKey) === body(publicKey))) throw new ApiError("InvalidPublicKey.Duplicate", "The public key already exists.");
+  const id = s.newId("skey");
+  s.keyPairs.set(id, { id, region, name, publicKey, projectId, createdTime: now() });
+  return { KeyId: id };
+};
+
+const DescribeKeyPairs: Handler = (s, p, region) => {
+  const ids = optStrArr(p, "KeyIds");
+  if (ids) checkIds(ids, "skey", "InvalidKeyPairId.Malformed");
+  const set = [...s.keyPairs.values()].filter((k) => k.region === region && (!ids || ids.includes(k.id)));
+  return {
+    TotalCount: set.length,
+    KeyPairSet: set.map((k) => ({
+      KeyId: k.id, KeyName: k.name, ProjectId: k.projectId, PublicKey: k.publicKey, CreatedTime: k.createdTime,
+      AssociatedInstanceIds: s.liveInstances().filter((i) => i.keyIds.includes(k.id)).map((i) => i.id),
+    })),
+  };
+};
+
+const DeleteKeyPairs: Handler = (s, p, region) => {
+  const ids = optStrArr(p, "KeyIds");
+  if (!ids || ids.length === 0) throw missing("KeyIds");
+  checkIds(ids, "skey", "InvalidKeyPairId.Malformed");
+  for (const id of ids) {
+    const k = s.keyPairs.get(id);
+    if (!k || k.region !== region) throw new ApiError("InvalidKeyPairId.NotFound", `The key pair \`${id}\` does not exist.`);
+    // The docs say a key pair used by an instance cannot be deleted; they do not name the code.
+    if (s.liveInstances().some((i) => i.keyIds.includes(id))) throw new ApiError("ResourceInUse", `The key pair \`${id}\` is used by an instance.`);
+  }
+  for (const id of ids) s.keyPairs.delete(id);
+  return {};
+};
+
+export const cvmActions: Record<string, Handler> = {
+  RunInstances, DescribeInstances, DescribeInstancesStatus, TerminateInstances, ImportKeyPair, DescribeKeyPairs, DeleteKeyPairs,
+};

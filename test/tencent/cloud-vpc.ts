@@ -1,0 +1,98 @@
+// cloud-vpc.ts — VPC (vpc.tencentcloudapi.com, 2017-03-12) security-group actions of the local
+// API stand-in. One CreateSecurityGroupPolicies request may carry one direction only, as the
+// API documentation says ("一次请求中只能创建单个方向的规则").
+import { ApiError, CloudState, type Params, type Policy, type SecurityGroup, checkIds, missing, now, optNum, optObj, optStr, reqStr } from "./cloud-state.js";
+
+type Handler = (s: CloudState, p: Params, region: string) => Record<string, unknown>;
+
+const PROTOCOLS = new Set(["TCP", "UDP", "ICMP", "ICMPV6", "GRE", "ALL"]);
+
+function group(s: CloudState, p: Params, region: string): SecurityGroup {
+  const id = reqStr(p, "SecurityGroupId");
+  checkIds([id], "sg", "InvalidParameterValue.Malformed");
+  const sg = s.securityGroups.get(id);
+  if (!sg || sg.region !== region) throw new ApiError("ResourceNotFound", `The security group \`${id}\` does not exist.`);
+  return sg;
+}
+
+function validCidr(c: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(c);
+  return !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && (m[5] === undefined || Number(m[5]) <= 32);
+}
+
+function validPort(port: string): boolean {
+  if (port === "ALL") return true;
+  return port.split(",").every((part) => {
+    const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(part);
+    if (!m) return false;
+    const lo = Number(m[1]), hi = Number(m[2] ?? m[1]);
+    return lo >= 1 && hi <= 65535 && lo <= hi;
+  });
+}
+
+function policy(raw: unknown, where: string, index: number): Policy {
+  if (typeof raw !== "object" || raw === null) throw new ApiError("InvalidParameter", `${where} must be an object.`);
+  const p = raw as Params;
+  const protocol = (optStr(p, "Protocol") ?? "").toUpperCase();
+  if (!PROTOCOLS.has(protocol)) throw new ApiError("InvalidParameterValue.Range", `${where}.Protocol \`${String(p.Protocol)}\` is not one of TCP, UDP, ICMP, ICMPV6, GRE, ALL.`);
+  const port = optStr(p, "Port");
+  if (port !== undefined && protocol !== "TCP" && protocol !== "UDP")
+    throw new ApiError("InvalidParameterCombination", `${where}.Port is accepted only with Protocol TCP or UDP.`);
+  if (port !== undefined && !validPort(port)) throw new ApiError("InvalidParameterValue.Malformed", `${where}.Port \`${port}\` is malformed.`);
+  const cidr = optStr(p, "CidrBlock");
+  if (cidr === undefined) throw missing(`${where}.CidrBlock`);
+  if (!validCidr(cidr)) throw new ApiError("InvalidParameterValue.Malformed", `${where}.CidrBlock \`${cidr}\` is malformed.`);
+  const action = optStr(p, "Action") ?? "";
+  if (action !== "ACCEPT" && action !== "DROP") throw new ApiError("InvalidParameterValue.Range", `${where}.Action must be ACCEPT or DROP.`);
+  return { PolicyIndex: index, Protocol: protocol, ...(port !== undefined ? { Port: port } : {}), CidrBlock: cidr, Action: action, PolicyDescription: optStr(p, "PolicyDescription") ?? "" };
+}
+
+const CreateSecurityGroup: Handler = (s, p, region) => {
+  const name = reqStr(p, "GroupName");
+  const description = reqStr(p, "GroupDescription");
+  if (name.length > 60) throw new ApiError("InvalidParameterValue.TooLong", "GroupName must be at most 60 characters.");
+  if (description.length > 100) throw new ApiError("InvalidParameterValue.TooLong", "GroupDescription must be at most 100 characters.");
+  const id = s.newId("sg");
+  const projectId = Number(optStr(p, "ProjectId") ?? 0);
+  s.securityGroups.set(id, { id, region, name, description, projectId, version: 0, ingress: [], egress: [], createdTime: now() });
+  return {
+    SecurityGroup: { SecurityGroupId: id, SecurityGroupName: name, SecurityGroupDesc: description, ProjectId: String(projectId), IsDefault: false, CreatedTime: now() },
+  };
+};
+
+const CreateSecurityGroupPolicies: Handler = (s, p, region) => {
+  const sg = group(s, p, region);
+  const set = optObj(p, "SecurityGroupPolicySet");
+  if (!set) throw missing("SecurityGroupPolicySet");
+  const ingress = Array.isArray(set.Ingress) ? set.Ingress : [];
+  const egress = Array.isArray(set.Egress) ? set.Egress : [];
+  if (ingress.length > 0 && egress.length > 0) throw new ApiError("InvalidParameter", "Only one direction (Ingress or Egress) can be created per request.");
+  if (ingress.length === 0 && egress.length === 0) throw missing("SecurityGroupPolicySet.Ingress");
+  const version = optNum(set, "Version");
+  if (version !== undefined && version !== sg.version) throw new ApiError("InvalidParameterValue.Range", `Policy version ${version} is stale; the current version is ${sg.version}.`);
+  const [dir, list, target] = ingress.length > 0 ? ["Ingress", ingress, sg.ingress] as const : ["Egress", egress, sg.egress] as const;
+  const parsed = list.map((raw, n) => policy(raw, `SecurityGroupPolicySet.${dir}.${n}`, target.length + n));
+  if (target.length + parsed.length > 100) throw new ApiError("LimitExceeded", "A security group holds at most 100 policies per direction.");
+  target.push(...parsed);
+  sg.version += 1;
+  return {};
+};
+
+const DescribeSecurityGroupPolicies: Handler = (s, p, region) => {
+  const sg = group(s, p, region);
+  const out = (list: Policy[]) => list.map((x) => ({ ...x, SecurityGroupId: sg.id, ModifyTime: sg.createdTime }));
+  return { SecurityGroupPolicySet: { Version: String(sg.version), Ingress: out(sg.ingress), Egress: out(sg.egress) } };
+};
+
+const DeleteSecurityGroup: Handler = (s, p, region) => {
+  const sg = group(s, p, region);
+  // Held by an instance that still exists (also while TERMINATING): refused.
+  if (s.liveInstances().some((i) => i.securityGroupIds.includes(sg.id)))
+    throw new ApiError("ResourceInUse", `The security group \`${sg.id}\` is associated with instances.`);
+  s.securityGroups.delete(sg.id);
+  return {};
+};
+
+export const vpcActions: Record<string, Handler> = {
+  CreateSecurityGroup, CreateSecurityGroupPolicies, DescribeSecurityGroupPolicies, DeleteSecurityGroup,
+};
