@@ -2,6 +2,8 @@
 # ---- main -----------------------------------------------------------------------------
 
 main() {
+  # cloud-init's runcmd starts without HOME; installers and conda read it.
+  export HOME=${HOME:-/root}
   mkdir -p "$(dirname "$BERTH_LOG")" "$BERTH_STATE"
   exec 9>"$BERTH_STATE/bootstrap.lock"
   flock -w 900 9 || die "another bootstrap has held $BERTH_STATE/bootstrap.lock for 15 minutes"
