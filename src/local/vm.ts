@@ -24,7 +24,20 @@ export interface CreateVmOptions {
   metaData?: Record<string, unknown>;
   sshPublicKey?: string;
   waitForStatusFile?: boolean;
+  /** Leave a VM whose boot or bootstrap failed running, for diagnosis over SSH. */
+  keepOnFailure?: boolean;
   timeoutMs: number;
+}
+
+/** A boot that failed; `vm` says where the VM is when it was kept for diagnosis. */
+export class LocalVmError extends Error {
+  override readonly name = "LocalVmError";
+  constructor(
+    message: string,
+    readonly vm?: { name: string; containerId: string; ip: string; sshPort: number },
+  ) {
+    super(message);
+  }
 }
 
 export interface LocalVm {
@@ -80,6 +93,7 @@ export async function createVm(opts: CreateVmOptions): Promise<LocalVm> {
   const labels = { [KIT_LABEL]: "1", [VM_LABEL]: opts.name };
   const dockerVolume = `${cname}-docker`;
   const deadline = Date.now() + opts.timeoutMs;
+  let where: LocalVmError["vm"];
   try {
     await ensureVolume(dockerVolume, { [VM_LABEL]: opts.name });
     const seed = writeSeed(opts);
@@ -101,6 +115,7 @@ export async function createVm(opts: CreateVmOptions): Promise<LocalVm> {
     const info = await c.inspect();
     const ip = info.NetworkSettings.Networks[LAB_NETWORK]?.IPAddress ?? "";
     const sshPort = Number(info.NetworkSettings.Ports["22/tcp"]?.[0]?.HostPort ?? 0);
+    where = { name: opts.name, containerId: c.id, ip, sshPort };
     const cloudInitStatus = await waitForCloudInit(c.id, opts.name, deadline);
     const bootMs = Date.now() - started;
     if (cloudInitStatus === "error" && !opts.waitForStatusFile) {
@@ -110,8 +125,9 @@ export async function createVm(opts: CreateVmOptions): Promise<LocalVm> {
     const hostKeyFingerprint = await fingerprint(c.id);
     return { name: opts.name, containerId: c.id, ip, sshPort, hostKeyFingerprint, cloudInitStatus, bootMs };
   } catch (e) {
-    if (process.env.BERTH_KEEP_FAILED_VMS !== "1") await destroyVm(opts.name);
-    throw e;
+    const keep = opts.keepOnFailure === true || process.env.BERTH_KEEP_FAILED_VMS === "1";
+    if (!keep) await destroyVm(opts.name);
+    throw new LocalVmError((e as Error).message, keep ? where : undefined);
   }
 }
 

@@ -4,7 +4,7 @@
 # the real interface (-b batch, -p PREFIX, -u update) and installs PREFIX/bin/conda, a
 # small bash stand-in that logs every call to PREFIX/.berth-standin/calls.log.
 set -euo pipefail
-PREFIX="${HOME}/__PRODUCT__"; BATCH=0; UPDATE=0
+PREFIX="${HOME:-/root}/__PRODUCT__"; BATCH=0; UPDATE=0
 usage() { echo "usage: $0 [-b] [-u] [-p PREFIX]   (__PRODUCT__ stand-in)"; }
 while getopts "bufhp:s" opt; do
   case "$opt" in
@@ -25,6 +25,8 @@ echo "Unpacking payload ... (__PRODUCT__ stand-in: no payload)"
 mkdir -p "$PREFIX/bin" "$PREFIX/condabin" "$PREFIX/envs" "$PREFIX/etc/profile.d" \
   "$PREFIX/conda-meta" "$PREFIX/.berth-standin"
 touch "$PREFIX/.berth-standin/calls.log"
+# The record is the stand-in's own: any user's conda calls (conda init runs as the login user) go in.
+chmod 0666 "$PREFIX/.berth-standin/calls.log"
 echo "__PRODUCT__ stand-in (berth lab kit)" > "$PREFIX/.berth-standin/README"
 cat > "$PREFIX/etc/profile.d/conda.sh" <<PROFILE
 # __PRODUCT__ stand-in: puts the stand-in conda on PATH.
