@@ -1,6 +1,7 @@
 /** The `berth` command. */
 import { Command } from "commander";
 import { deployCommand, logsCommand, statusCommand } from "./deploy.js";
+import { kitDownCommand, kitUpCommand, localDownCommand, localUpCommand } from "./local.js";
 import { renderCommand } from "./render.js";
 
 const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
@@ -14,6 +15,29 @@ export function program(): Command {
     .option("--out <dir>", "write user-data and bootstrap.sh here instead of printing")
     .action((opts: { stack: string; out?: string }) => {
       process.exitCode = renderCommand(opts, io);
+    });
+  const kit = cmd.command("kit").description("the offline lab kit: signed docker-ce mirror, conda stand-ins, private registry, sample app");
+  kit.command("up").description("set the kit up (idempotent, cached; starts nothing twice)").action(async () => {
+    process.exitCode = await kitUpCommand(io);
+  });
+  kit.command("down").description("remove the kit's containers, volumes and network, and local VMs")
+    .option("--purge", "also remove the kit's images and caches", false)
+    .action(async (opts: { purge: boolean }) => {
+      process.exitCode = await kitDownCommand(opts, io);
+    });
+  const local = cmd.command("local").description("local VMs: systemd + cloud-init containers on this machine's Docker engine");
+  local.command("up").description("boot a local stack's VM and wait for its bootstrap")
+    .requiredOption("--stack <file>", "a stack with berth:host.provider local")
+    .option("--name <name>", "VM name (default berth:host.name, else berth-local)")
+    .option("--timeout <seconds>", "give up after", (v: string) => Number(v), 900)
+    .action(async (opts: { stack: string; name?: string; timeout: number }) => {
+      process.exitCode = await localUpCommand(opts, io);
+    });
+  local.command("down").description("remove a local VM and its volumes")
+    .requiredOption("--stack <file>", "the stack it was booted from")
+    .option("--name <name>", "VM name")
+    .action(async (opts: { stack: string; name?: string }) => {
+      process.exitCode = await localDownCommand(opts, io);
     });
   const hostOpts = (c: Command) =>
     c.requiredOption("--stack <file>", "stack file with berth:app")

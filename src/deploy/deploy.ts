@@ -3,7 +3,7 @@
  * release beside the old one, health-check, then keep it or roll back.
  */
 import { createHash } from "node:crypto";
-import type { Readable } from "node:stream";
+import { Transform, type Readable } from "node:stream";
 import { LABEL, docker, host } from "./commands.js";
 import { DeployError } from "./errors.js";
 import { checkHealth } from "./health.js";
@@ -56,12 +56,14 @@ async function fetchImage(s: Session, plan: AppPlan, opts: DeployOptions): Promi
   if (present.code !== 0) {
     let bytes = 0;
     let next = 0;
-    const stream = await src.save(plan.image);
-    stream.on("data", (c: Buffer) => {
-      bytes += c.length;
-      if (bytes >= next) (opts.log(`${s.ex.target} stream ${plan.image}: ${(bytes / 2 ** 20).toFixed(1)} MiB sent`), (next += 16 * 2 ** 20));
+    const progress = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        bytes += chunk.length;
+        if (bytes >= next) (opts.log(`${s.ex.target} stream ${plan.image}: ${(bytes / 2 ** 20).toFixed(1)} MiB sent`), (next += 16 * 2 ** 20));
+        done(null, chunk);
+      },
     });
-    await s.run(docker.load(), { stdin: stream });
+    await s.run(docker.load(), { stdin: (await src.save(plan.image)).pipe(progress) });
   }
   return id;
 }
@@ -76,7 +78,7 @@ export async function deploy(ex: Executor, plan: AppPlan, opts: DeployOptions): 
       await s.run(host.chmodDockerConfig());
     });
   }
-  const imageId = await s.step(plan.transfer, () => s.retrying(() => fetchImage(s, plan, opts)));
+  const imageId = await s.step(plan.transfer === "stream" ? "stream" : "pull", () => s.retrying(() => fetchImage(s, plan, opts)));
   const release = `r${createHash("sha256").update(imageId + plan.specHash).digest("hex").slice(0, 12)}`;
   const current = await inspect(s, plan.name);
   if (current?.state === "running" && current.spec === plan.specHash && current.image === imageId) {

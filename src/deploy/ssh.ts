@@ -71,9 +71,13 @@ export class SshExecutor implements Executor {
       let keyProblem: HostKeyError | undefined;
       c.once("ready", () => resolve(c));
       c.once("error", (e) => reject(keyProblem ?? e));
-      c.once("close", () => {
+      // Forget a client as soon as it is going away, so no command is sent to a dead link.
+      const forget = () => {
         if (this.#client === c) this.#client = undefined;
-      });
+      };
+      c.on("error", forget);
+      c.once("end", forget);
+      c.once("close", forget);
       const key = this.t.privateKey;
       c.connect({
         host: this.t.host,
@@ -151,6 +155,8 @@ export class SshExecutor implements Executor {
 
   /** Drop the connection abruptly (tests: a cut connection). */
   destroy(): void {
-    this.#client?.destroy();
+    const c = this.#client;
+    this.#client = undefined;
+    c?.destroy();
   }
 }
