@@ -112,24 +112,28 @@ export class SshExecutor implements Executor {
 
   async exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
     const c = await this.connect();
-    const stream = await new Promise<ClientChannel>((resolve, reject) => c.exec(shellJoin(argv), (err, s) => (err ? reject(err) : resolve(s))));
     return new Promise((resolve, reject) => {
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let code: number | undefined;
-      stream.on("data", (d: Buffer) => {
-        out.push(d);
-        opts.onStdout?.(d);
+      // Listeners go on inside the callback: ssh2 may parse the channel's output, exit status
+      // and close from the same packet right after it, before any awaited continuation runs.
+      c.exec(shellJoin(argv), (err, stream: ClientChannel) => {
+        if (err) return reject(err);
+        const out: Buffer[] = [];
+        const errs: Buffer[] = [];
+        let code: number | undefined;
+        stream.on("data", (d: Buffer) => {
+          out.push(d);
+          opts.onStdout?.(d);
+        });
+        stream.stderr.on("data", (d: Buffer) => errs.push(d));
+        stream.on("exit", (status: number | null) => (code = status ?? undefined));
+        stream.on("close", () => {
+          if (code === undefined) reject(new Error(`${this.target}: connection lost while running \`${argv[0]} ${argv[1] ?? ""}\``));
+          else resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(errs).toString("utf8") });
+        });
+        const input = opts.stdin;
+        if (input instanceof Readable) input.pipe(stream);
+        else stream.end(input instanceof Sensitive ? input.reveal() : input);
       });
-      stream.stderr.on("data", (d: Buffer) => err.push(d));
-      stream.on("exit", (c: number | null) => (code = c ?? undefined));
-      stream.on("close", () => {
-        if (code === undefined) reject(new Error(`${this.target}: connection lost while running \`${argv[0]} ${argv[1] ?? ""}\``));
-        else resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8") });
-      });
-      const input = opts.stdin;
-      if (input instanceof Readable) input.pipe(stream);
-      else stream.end(input instanceof Sensitive ? input.reveal() : input);
     });
   }
 
