@@ -13,6 +13,9 @@ import { hostOs, hostUser } from "./sections/host.js";
 
 export const SECTIONS = ["host", "bootstrap", "app"] as const;
 
+/** Secret scalars the Pulumi program reads itself (never part of StackConfig). */
+export const SECRET_SETTINGS = ["sshPrivateKey"] as const;
+
 export interface CondaEnvFile {
   readonly name: string;
   /** environment.yml text as it will be written on the host. */
@@ -56,6 +59,7 @@ export function load(raw: Readonly<Record<string, unknown>>, opts: LoadOptions):
     if (!key.startsWith("berth:")) continue;
     const name = key.slice("berth:".length);
     if ((SECTIONS as readonly string[]).includes(name)) sections[name] = decode(value);
+    else if ((SECRET_SETTINGS as readonly string[]).includes(name)) continue;
     else errors.push(`${formatPath([name])}: ${unknownName("setting", name, SECTIONS)}`);
   }
   const parsed = stackSchema.safeParse(sections);

@@ -1,0 +1,60 @@
+/**
+ * A DigitalOcean host: SSH key (when a public key is given), droplet with the user-data,
+ * firewall (SSH from the allowed CIDRs, the app's ports from anywhere, all egress), and an
+ * optional reserved IP. Changing user_data or ssh_keys replaces the droplet.
+ */
+import * as digitalocean from "@pulumi/digitalocean";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../config/load.js";
+import { DO_IMAGES } from "../config/sections/host.js";
+import { publishedPorts } from "./ports.js";
+
+export const DO_DEFAULTS = { region: "sgp1", size: "s-1vcpu-2gb" } as const;
+
+const ANYWHERE = ["0.0.0.0/0", "::/0"];
+
+export function firewallRules(cfg: StackConfig): { inbound: digitalocean.types.input.FirewallInboundRule[]; outbound: digitalocean.types.input.FirewallOutboundRule[] } {
+  const app = publishedPorts(cfg.app?.ports ?? []);
+  return {
+    inbound: [
+      { protocol: "tcp", portRange: "22", sourceAddresses: [...cfg.host.allowSsh] },
+      ...app.map((p) => ({ protocol: p.protocol, portRange: String(p.port), sourceAddresses: ANYWHERE })),
+    ],
+    outbound: [
+      { protocol: "tcp", portRange: "1-65535", destinationAddresses: ANYWHERE },
+      { protocol: "udp", portRange: "1-65535", destinationAddresses: ANYWHERE },
+      { protocol: "icmp", destinationAddresses: ANYWHERE },
+    ],
+  };
+}
+
+export interface DigitalOceanHost {
+  readonly ip: pulumi.Output<string>;
+  readonly droplet: digitalocean.Droplet;
+}
+
+export function digitalOceanHost(name: string, cfg: StackConfig, userData: string, parent: pulumi.Resource): DigitalOceanHost {
+  const h = cfg.host;
+  const region = h.region ?? DO_DEFAULTS.region;
+  const key = h.sshPublicKey ? new digitalocean.SshKey(`${name}-key`, { name: `${name}-berth`, publicKey: h.sshPublicKey }, { parent }) : undefined;
+  const droplet = new digitalocean.Droplet(`${name}-droplet`, {
+    name: h.name ?? name,
+    region,
+    size: h.size ?? DO_DEFAULTS.size,
+    image: h.image ?? DO_IMAGES[h.os] ?? h.os,
+    userData,
+    sshKeys: [...h.sshKeys, ...(key ? [key.fingerprint] : [])],
+    tags: ["berth", ...h.tags],
+    monitoring: h.monitoring,
+    ...(h.vpcUuid ? { vpcUuid: h.vpcUuid } : {}),
+  }, { parent });
+  const rules = firewallRules(cfg);
+  new digitalocean.Firewall(`${name}-firewall`, {
+    name: `${name}-berth`,
+    dropletIds: [droplet.id.apply(Number)],
+    inboundRules: rules.inbound,
+    outboundRules: rules.outbound,
+  }, { parent });
+  const reserved = h.reservedIp ? new digitalocean.ReservedIp(`${name}-ip`, { region, dropletId: droplet.id.apply(Number) }, { parent }) : undefined;
+  return { ip: reserved ? reserved.ipAddress : droplet.ipv4Address, droplet };
+}

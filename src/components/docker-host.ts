@@ -1,0 +1,108 @@
+/**
+ * DockerHost (berth:index:DockerHost): one host from the validated stack config, through one
+ * provider, booted with the rendered user-data (or the same bootstrap over SSH for an existing
+ * server), and the app deployed on it when berth:app is set.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { render } from "../bootstrap/render.js";
+import type { StackConfig } from "../config/load.js";
+import { AppDeployment, splitAppSecrets } from "./app-deployment.js";
+import { digitalOceanHost } from "./digitalocean.js";
+import { ExistingHost } from "./existing-host.js";
+import { LocalVm } from "./local-vm.js";
+import { publishedPorts } from "./ports.js";
+import { TencentInstance } from "./tencent/index.js";
+
+export interface DockerHostArgs {
+  readonly config: StackConfig;
+  /** The private key berth logs in with (a secret); local VMs make their own when absent. */
+  readonly sshPrivateKey?: pulumi.Input<string>;
+  readonly tencent?: { secretId?: pulumi.Input<string>; secretKey?: pulumi.Input<string>; endpoint?: string };
+}
+
+interface Reached {
+  ip: pulumi.Output<string>;
+  sshHost: pulumi.Output<string>;
+  sshPort: pulumi.Output<number>;
+  hostKey: pulumi.Output<string>;
+  privateKey?: pulumi.Input<string>;
+  ready: pulumi.Resource;
+}
+
+export class DockerHost extends pulumi.ComponentResource {
+  declare readonly publicIp: pulumi.Output<string>;
+  declare readonly sshUser: pulumi.Output<string>;
+  declare readonly sshPort: pulumi.Output<number>;
+  declare readonly ssh: pulumi.Output<string>;
+  declare readonly appUrl: pulumi.Output<string>;
+  declare readonly hostKeyFingerprint: pulumi.Output<string>;
+  declare readonly mirrors: pulumi.Output<Record<string, string[]>>;
+
+  constructor(name: string, args: DockerHostArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("berth:index:DockerHost", name, {}, opts);
+    const cfg = args.config;
+    const h = cfg.host;
+    const reached = this.#host(name, args, render(cfg).userData);
+    const user = h.user;
+    const app = cfg.app;
+    if (app) {
+      const privateKey = reached.privateKey ?? args.sshPrivateKey;
+      if (privateKey === undefined) throw new pulumi.RunError("berth:sshPrivateKey: needed to deploy berth:app over SSH — pulumi config set --secret berth:sshPrivateKey < ~/.ssh/id_ed25519");
+      const split = splitAppSecrets(app);
+      new AppDeployment(`${name}-app`, {
+        target: pulumi.all([reached.sshHost, reached.sshPort, reached.hostKey]).apply(([host, port, fp]) => ({ host, port, user, hostKeyFingerprint: fp })),
+        app: split.app,
+        secrets: pulumi.output(privateKey).apply((k) => ({ privateKey: k, ...(split.registryPassword !== undefined ? { registryPassword: split.registryPassword } : {}), secretEnv: split.secretEnv })),
+      }, { parent: this, dependsOn: [reached.ready] });
+    }
+    const port = publishedPorts(app?.ports ?? []).find((p) => p.protocol === "tcp")?.port;
+    this.publicIp = reached.ip;
+    this.sshUser = pulumi.output(user);
+    this.sshPort = reached.sshPort;
+    this.ssh = pulumi.interpolate`ssh -p ${reached.sshPort} ${user}@${reached.sshHost}`;
+    this.appUrl = port === undefined ? pulumi.output("") : pulumi.interpolate`http://${reached.ip}:${port}/`;
+    this.hostKeyFingerprint = reached.hostKey;
+    const mirrors: Record<string, string[]> = {
+      dockerCe: cfg.mirrors.dockerCe.map((m) => m.name),
+      installer: cfg.mirrors.installer.map((m) => m.name),
+      conda: cfg.mirrors.conda ? [cfg.mirrors.conda.name] : [],
+      pypi: [cfg.mirrors.pypi.name],
+    };
+    this.mirrors = pulumi.output(mirrors) as pulumi.Output<Record<string, string[]>>;
+    this.registerOutputs({ publicIp: this.publicIp, sshUser: this.sshUser, sshPort: this.sshPort, ssh: this.ssh, appUrl: this.appUrl, hostKeyFingerprint: this.hostKeyFingerprint, mirrors: this.mirrors });
+  }
+
+  #host(name: string, args: DockerHostArgs, userData: string): Reached {
+    const cfg = args.config;
+    const h = cfg.host;
+    const parent = this;
+    switch (h.provider) {
+      case "digitalocean": {
+        if (pulumi.runtime.isDryRun()) pulumi.log.warn("DigitalOcean replaces a droplet when its user-data or SSH keys change; berth renders the same bytes for the same config, so only a config change (or a berth upgrade that changes bootstrap.sh) does that.", this);
+        const d = digitalOceanHost(name, cfg, userData, parent);
+        return { ip: d.ip, sshHost: d.ip, sshPort: pulumi.output(22), hostKey: pulumi.output(h.hostKeyFingerprint ?? ""), ready: d.droplet };
+      }
+      case "tencentcloud": {
+        const t = new TencentInstance(`${name}-cvm`, {
+          region: h.region ?? "ap-guangzhou", zone: h.zone ?? "", imageId: h.image ?? "", instanceType: h.size ?? "S5.MEDIUM4",
+          userData, publicKey: h.sshPublicKey ?? "", instanceName: h.name ?? name, sshCidrs: [...h.allowSsh],
+          appPorts: publishedPorts(cfg.app?.ports ?? []).map((p) => p.port), bandwidthOut: h.bandwidth,
+          ...(args.tencent?.secretId !== undefined ? { secretId: args.tencent.secretId } : {}),
+          ...(args.tencent?.secretKey !== undefined ? { secretKey: args.tencent.secretKey } : {}),
+          ...(args.tencent?.endpoint ? { endpoint: args.tencent.endpoint } : {}),
+        }, { parent });
+        return { ip: t.publicIp, sshHost: t.publicIp, sshPort: pulumi.output(22), hostKey: pulumi.output(h.hostKeyFingerprint ?? ""), ready: t };
+      }
+      case "local": {
+        const vm = new LocalVm(`${name}-vm`, { vmName: h.name ?? name, userData, ...(h.sshPublicKey ? { sshPublicKey: h.sshPublicKey } : {}) }, { parent });
+        return { ip: vm.ip, sshHost: pulumi.output("127.0.0.1"), sshPort: vm.sshPort, hostKey: vm.hostKeyFingerprint, ...(h.sshPublicKey ? {} : { privateKey: vm.privateKey }), ready: vm };
+      }
+      case "existing": {
+        if (args.sshPrivateKey === undefined) throw new pulumi.RunError("berth:sshPrivateKey: needed to bootstrap an existing server over SSH — pulumi config set --secret berth:sshPrivateKey < ~/.ssh/id_ed25519");
+        const files = render(cfg).files.map((f) => ({ ...f }));
+        const e = new ExistingHost(`${name}-server`, { address: h.address ?? "", port: h.port, user: h.user, ...(h.hostKeyFingerprint ? { hostKeyFingerprint: h.hostKeyFingerprint } : {}), files, privateKey: args.sshPrivateKey }, { parent });
+        return { ip: pulumi.output(h.address ?? ""), sshHost: pulumi.output(h.address ?? ""), sshPort: pulumi.output(h.port), hostKey: e.seenHostKey, ready: e };
+      }
+    }
+  }
+}

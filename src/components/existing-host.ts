@@ -1,0 +1,109 @@
+/**
+ * A server you already have, as a Pulumi dynamic resource: create and update upload the same
+ * bootstrap.sh and inputs that cloud-init would get and run it over SSH (with sudo when the
+ * login user is not root), then record the status file. Delete leaves the server as it is.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { modulePath, runtimeRequire } from "./runtime-require.js";
+import type { HostFile } from "../bootstrap/render.js";
+
+const MODULES = {
+  ssh: modulePath("../deploy/ssh.ts", import.meta.url),
+  knownHosts: modulePath("../deploy/known-hosts.ts", import.meta.url),
+  sensitive: modulePath("../deploy/sensitive.ts", import.meta.url),
+};
+
+export interface ExistingHostInputs {
+  address: string;
+  port: number;
+  user: string;
+  hostKeyFingerprint: string;
+  files: HostFile[];
+  privateKey: string;
+}
+
+export interface ExistingHostOutputs extends ExistingHostInputs {
+  phase: string;
+  mirrors: Record<string, string>;
+  seenHostKey: string;
+}
+
+/** The argv that puts each staged file in place and runs the script, as root. */
+export function bootstrapCommands(user: string, stage: string, files: readonly HostFile[]): string[][] {
+  const root = (argv: string[]) => (user === "root" ? argv : ["sudo", "-n", ...argv]);
+  return [
+    ...files.map((f, i) => root(["install", "-D", "-m", f.permissions, `${stage}/${i}`, f.path])),
+    root(["bash", files.at(-1)?.path ?? "/usr/local/lib/berth/bootstrap.sh"]),
+    ["rm", "-rf", stage],
+  ];
+}
+
+async function bootstrap(inputs: ExistingHostInputs): Promise<ExistingHostOutputs> {
+  const { SshExecutor } = runtimeRequire(MODULES.ssh) as typeof import("../deploy/ssh.js");
+  const { KnownHosts } = runtimeRequire(MODULES.knownHosts) as typeof import("../deploy/known-hosts.js");
+  const { Sensitive } = runtimeRequire(MODULES.sensitive) as typeof import("../deploy/sensitive.js");
+  const ex = new SshExecutor({
+    host: inputs.address, port: inputs.port, username: inputs.user, privateKey: new Sensitive(inputs.privateKey),
+    ...(inputs.hostKeyFingerprint ? { hostKeyFingerprint: inputs.hostKeyFingerprint } : { knownHosts: new KnownHosts() }),
+  });
+  const where = `${inputs.user}@${inputs.address}:${inputs.port}`;
+  try {
+    const stage = ".berth/bootstrap";
+    await ex.exec(["mkdir", "-p", "-m", "0700", stage]);
+    for (const [i, f] of inputs.files.entries()) await ex.upload(`${stage}/${i}`, f.content, 0o600);
+    for (const argv of bootstrapCommands(inputs.user, stage, inputs.files)) {
+      const r = await ex.exec(argv);
+      if (r.code !== 0) {
+        const tail = (await ex.exec(["tail", "-n", "30", "/var/log/berth/bootstrap.log"])).stdout.trim();
+        throw new Error(`${where}: \`${argv.join(" ")}\` exited ${r.code}\n${(r.stderr || r.stdout).trim().split("\n").slice(-5).join("\n")}${tail ? `\n/var/log/berth/bootstrap.log ends:\n${tail}` : ""}`);
+      }
+    }
+    const status = JSON.parse((await ex.exec(["cat", "/var/lib/berth/status.json"])).stdout) as { phase: string; mirrors: Record<string, string> };
+    return { ...inputs, phase: status.phase, mirrors: status.mirrors, seenHostKey: ex.hostKey ?? "" };
+  } finally {
+    await ex.close();
+  }
+}
+
+export class ExistingHostProvider implements pulumi.dynamic.ResourceProvider {
+  async create(inputs: ExistingHostInputs): Promise<pulumi.dynamic.CreateResult<ExistingHostOutputs>> {
+    return { id: `${inputs.address}:${inputs.port}`, outs: await bootstrap(inputs) };
+  }
+
+  async diff(_id: string, olds: ExistingHostOutputs, news: ExistingHostInputs): Promise<pulumi.dynamic.DiffResult> {
+    const same = (k: keyof ExistingHostInputs) => JSON.stringify(olds[k]) === JSON.stringify(news[k]);
+    const replaces = (["address", "port"] as const).filter((k) => !same(k));
+    const changes = replaces.length > 0 || !same("files") || !same("user") || !same("hostKeyFingerprint") || !same("privateKey");
+    return { changes, replaces, deleteBeforeReplace: true };
+  }
+
+  async update(_id: string, _olds: ExistingHostOutputs, news: ExistingHostInputs): Promise<pulumi.dynamic.UpdateResult<ExistingHostOutputs>> {
+    return { outs: await bootstrap(news) };
+  }
+
+  async delete(): Promise<void> {
+    // Not berth's server: nothing is removed from it.
+  }
+}
+
+export const existingHostProvider = new ExistingHostProvider();
+
+export interface ExistingHostArgs {
+  address: pulumi.Input<string>;
+  port: pulumi.Input<number>;
+  user: pulumi.Input<string>;
+  hostKeyFingerprint?: pulumi.Input<string>;
+  files: HostFile[];
+  privateKey: pulumi.Input<string>;
+}
+
+export class ExistingHost extends pulumi.dynamic.Resource {
+  declare readonly phase: pulumi.Output<string>;
+  declare readonly mirrors: pulumi.Output<Record<string, string>>;
+  declare readonly seenHostKey: pulumi.Output<string>;
+
+  constructor(name: string, args: ExistingHostArgs, opts: pulumi.CustomResourceOptions = {}) {
+    const props = { ...args, hostKeyFingerprint: args.hostKeyFingerprint ?? "", privateKey: pulumi.secret(args.privateKey), phase: undefined, mirrors: undefined, seenHostKey: undefined };
+    super(existingHostProvider, name, props, opts, "berth", "ExistingHost");
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The local provider's VM as a Pulumi dynamic resource. Methods load berth's modules when they
+ * run (the provider is serialized into the state; it captures only a module URL string).
+ * Without a configured key, create makes an ed25519 key pair for the VM; the private half is
+ * a secret output that AppDeployment uses.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { modulePath, runtimeRequire } from "./runtime-require.js";
+
+const VM_MODULE = modulePath("../local/vm.ts", import.meta.url);
+const KIT_MODULE = modulePath("../local/kit.ts", import.meta.url);
+
+export interface LocalVmInputs {
+  vmName: string;
+  userData: string;
+  sshPublicKey?: string;
+  timeoutSeconds: number;
+}
+
+export interface LocalVmOutputs extends LocalVmInputs {
+  ip: string;
+  sshPort: number;
+  hostKeyFingerprint: string;
+  containerId: string;
+  /** The generated private key when no public key was given (secret). */
+  privateKey: string;
+}
+
+export class LocalVmProvider implements pulumi.dynamic.ResourceProvider {
+  async create(inputs: LocalVmInputs): Promise<pulumi.dynamic.CreateResult<LocalVmOutputs>> {
+    const { createVm } = runtimeRequire(VM_MODULE) as typeof import("../local/vm.js");
+    const { kitUp } = runtimeRequire(KIT_MODULE) as typeof import("../local/kit.js");
+    await kitUp();
+    let publicKey = inputs.sshPublicKey;
+    let privateKey = "";
+    if (!publicKey) {
+      const ssh2 = runtimeRequire("ssh2") as typeof import("ssh2");
+      const pair = ssh2.utils.generateKeyPairSync("ed25519", { comment: `berth-${inputs.vmName}` });
+      publicKey = pair.public;
+      privateKey = pair.private;
+    }
+    const vm = await createVm({ name: inputs.vmName, userData: inputs.userData, sshPublicKey: publicKey, waitForStatusFile: true, keepOnFailure: true, timeoutMs: inputs.timeoutSeconds * 1000 });
+    return {
+      id: inputs.vmName,
+      outs: { ...inputs, ip: vm.ip, sshPort: vm.sshPort, hostKeyFingerprint: vm.hostKeyFingerprint ?? "", containerId: vm.containerId, privateKey },
+    };
+  }
+
+  async read(id: string, props: LocalVmOutputs): Promise<pulumi.dynamic.ReadResult<LocalVmOutputs>> {
+    const { listVms } = runtimeRequire(VM_MODULE) as typeof import("../local/vm.js");
+    return (await listVms()).includes(id) ? { id, props } : { id: "", props };
+  }
+
+  async diff(_id: string, olds: LocalVmOutputs, news: LocalVmInputs): Promise<pulumi.dynamic.DiffResult> {
+    const replaces = (["vmName", "userData", "sshPublicKey"] as const).filter((k) => (olds[k] ?? "") !== (news[k] ?? ""));
+    return { changes: replaces.length > 0 || olds.timeoutSeconds !== news.timeoutSeconds, replaces, deleteBeforeReplace: true };
+  }
+
+  async update(_id: string, olds: LocalVmOutputs, news: LocalVmInputs): Promise<pulumi.dynamic.UpdateResult<LocalVmOutputs>> {
+    return { outs: { ...olds, timeoutSeconds: news.timeoutSeconds } };
+  }
+
+  async delete(id: string): Promise<void> {
+    const { destroyVm } = runtimeRequire(VM_MODULE) as typeof import("../local/vm.js");
+    await destroyVm(id);
+  }
+}
+
+export const localVmProvider = new LocalVmProvider();
+
+export interface LocalVmArgs {
+  vmName: pulumi.Input<string>;
+  userData: pulumi.Input<string>;
+  sshPublicKey?: pulumi.Input<string>;
+  timeoutSeconds?: pulumi.Input<number>;
+}
+
+export class LocalVm extends pulumi.dynamic.Resource {
+  declare readonly ip: pulumi.Output<string>;
+  declare readonly sshPort: pulumi.Output<number>;
+  declare readonly hostKeyFingerprint: pulumi.Output<string>;
+  declare readonly containerId: pulumi.Output<string>;
+  declare readonly privateKey: pulumi.Output<string>;
+
+  constructor(name: string, args: LocalVmArgs, opts: pulumi.CustomResourceOptions = {}) {
+    const props = { ...args, timeoutSeconds: args.timeoutSeconds ?? 900, ip: undefined, sshPort: undefined, hostKeyFingerprint: undefined, containerId: undefined, privateKey: undefined };
+    super(localVmProvider, name, props, { ...opts, additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), "privateKey"] }, "berth", "LocalVm");
+  }
+}

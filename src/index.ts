@@ -1,0 +1,12 @@
+/** `pulumi up` runs this: one DockerHost from stacks/Pulumi.<stack>.yaml, and its outputs. */
+import { program } from "./program.js";
+
+const out = program();
+
+export const publicIp = out.publicIp;
+export const sshUser = out.sshUser;
+export const sshPort = out.sshPort;
+export const ssh = out.ssh;
+export const appUrl = out.appUrl;
+export const hostKeyFingerprint = out.hostKeyFingerprint;
+export const mirrors = out.mirrors;
