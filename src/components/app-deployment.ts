@@ -48,7 +48,7 @@ async function run(inputs: AppDeploymentInputs): Promise<{ release: string; imag
   const { KnownHosts } = runtimeRequire(MODULES.knownHosts) as typeof import("../deploy/known-hosts.js");
   const { Sensitive } = runtimeRequire(MODULES.sensitive) as typeof import("../deploy/sensitive.js");
   const t = inputs.target;
-  const secrets: Record<string, string | undefined> = { "registry.password": inputs.secrets.registryPassword };
+  const secrets: Record<string, string | undefined> = { "registry.password": inputs.secrets.registryPassword ?? process.env.BERTH_REGISTRY_PASSWORD };
   for (const [k, v] of Object.entries(inputs.secrets.secretEnv)) secrets[`secretEnv.${k}`] = v;
   const plan = planApp(inputs.app, secrets);
   const ex = new SshExecutor({
