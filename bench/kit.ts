@@ -9,6 +9,7 @@ import { ensureBaseImage } from "../src/local/base.js";
 import { engine } from "../src/local/engine.js";
 import { kitDown, kitUp } from "../src/local/kit.js";
 import { createVm, destroyVm } from "../src/local/vm.js";
+import { dockerCeCloudConfig } from "../test/integration/helpers.js";
 
 const MINIMAL = `#cloud-config
 write_files:
@@ -17,21 +18,6 @@ write_files:
 runcmd:
   - [ sh, -c, "echo ran > /etc/berth-bench-runcmd" ]
 `;
-
-async function dockerCeUserData(mirrorHostUrl: string, mirrorUrl: string): Promise<string> {
-  const key = await (await fetch(`${mirrorHostUrl}/docker-ce/linux/debian/gpg`)).text();
-  const indented = key.trim().split("\n").map((l) => `        ${l}`).join("\n");
-  return `#cloud-config
-apt:
-  sources:
-    docker.list:
-      source: "deb [arch=amd64 signed-by=$KEY_FILE] ${mirrorUrl}/docker-ce/linux/debian bookworm stable"
-      key: |
-${indented}
-package_update: true
-packages: [docker-ce, docker-ce-cli, containerd.io]
-`;
-}
 
 async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
   const t0 = performance.now();
@@ -68,7 +54,7 @@ async function main(): Promise<void> {
 
   for (const [name, userData] of [
     ["bench-minimal", MINIMAL],
-    ["bench-docker", await dockerCeUserData(kit.mirrorHostUrl, kit.mirrorUrl)],
+    ["bench-docker", await dockerCeCloudConfig(kit.mirrorHostUrl, kit.mirrorUrl)],
   ] as const) {
     await destroyVm(name);
     try {

@@ -28,3 +28,19 @@ export function sshBanner(port: number): Promise<string> {
 export function dockerAptLine(mirrorUrl: string, keyFile: string): string {
   return `deb [arch=amd64 signed-by=${keyFile}] ${mirrorUrl}/docker-ce/linux/debian bookworm stable`;
 }
+
+/** #cloud-config that adds the kit mirror with cloud-init's own apt module and installs docker-ce. */
+export async function dockerCeCloudConfig(mirrorHostUrl: string, mirrorUrl: string): Promise<string> {
+  const key = await (await fetch(`${mirrorHostUrl}/docker-ce/linux/debian/gpg`)).text();
+  const indented = key.trim().split("\n").map((l) => `        ${l}`).join("\n");
+  return `#cloud-config
+apt:
+  sources:
+    docker.list:
+      source: "deb [arch=amd64 signed-by=$KEY_FILE] ${mirrorUrl}/docker-ce/linux/debian bookworm stable"
+      key: |
+${indented}
+package_update: true
+packages: [docker-ce, docker-ce-cli, containerd.io]
+`;
+}

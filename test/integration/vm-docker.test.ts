@@ -3,24 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kitUp } from "../../src/local/kit.js";
 import { createVm, destroyVm, type LocalVm } from "../../src/local/vm.js";
-import { sh } from "./helpers.js";
+import { dockerCeCloudConfig, sh } from "./helpers.js";
 
 const NAME = "it-docker";
-
-async function userData(mirrorHostUrl: string, mirrorUrl: string): Promise<string> {
-  const key = await (await fetch(`${mirrorHostUrl}/docker-ce/linux/debian/gpg`)).text();
-  const indented = key.trim().split("\n").map((l) => `        ${l}`).join("\n");
-  return `#cloud-config
-apt:
-  sources:
-    docker.list:
-      source: "deb [arch=amd64 signed-by=$KEY_FILE] ${mirrorUrl}/docker-ce/linux/debian bookworm stable"
-      key: |
-${indented}
-package_update: true
-packages: [docker-ce, docker-ce-cli, containerd.io]
-`;
-}
 
 describe("local VM whose user-data installs docker-ce from the mirror", () => {
   let vm: LocalVm;
@@ -28,7 +13,7 @@ describe("local VM whose user-data installs docker-ce from the mirror", () => {
   beforeAll(async () => {
     const kit = await kitUp();
     await destroyVm(NAME);
-    vm = await createVm({ name: NAME, userData: await userData(kit.mirrorHostUrl, kit.mirrorUrl), timeoutMs: 480_000 });
+    vm = await createVm({ name: NAME, userData: await dockerCeCloudConfig(kit.mirrorHostUrl, kit.mirrorUrl), timeoutMs: 480_000 });
     console.log(`${NAME}: container start -> cloud-init ${vm.cloudInitStatus} in ${vm.bootMs} ms`);
   });
   afterAll(async () => {
