@@ -1,14 +1,33 @@
 /** `berth kit up|down` and `berth local up|down`: the offline lab kit and local VMs. */
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { render } from "../bootstrap/render.js";
 import { loadStackFile } from "../config/stackfile.js";
+import { engine } from "../local/engine.js";
 import { kitDown, kitUp } from "../local/kit.js";
 import { createVm, destroyVm, LocalVmError } from "../local/vm.js";
 import type { CommandIo } from "./render.js";
 
+/** A Docker engine that answers: when none does and we are root, start one (scripts/docker-engine.sh). */
+export async function ensureEngine(io: CommandIo): Promise<boolean> {
+  try {
+    await engine().ping();
+    return true;
+  } catch {
+    if (process.getuid?.() !== 0) {
+      io.stderr("no Docker engine answers: start dockerd (or run scripts/docker-engine.sh as root)\n");
+      return false;
+    }
+    io.stderr("no Docker engine answers: starting one (scripts/docker-engine.sh)\n");
+    const script = new URL("../../scripts/docker-engine.sh", import.meta.url).pathname;
+    return spawnSync("bash", [script], { stdio: ["ignore", "inherit", "inherit"] }).status === 0;
+  }
+}
+
 export async function kitUpCommand(io: CommandIo): Promise<number> {
+  if (!(await ensureEngine(io))) return 1;
   const info = await kitUp({ log: (l) => io.stderr(`${l}\n`) });
   io.stdout(`mirror    ${info.mirrorUrl} (from this machine: ${info.mirrorHostUrl})\nregistry  ${info.registry} (from this machine: ${info.registryHost}), user ${info.registryUser}, password in ~/.cache/berth/kit/registry-password\napp       ${Object.values(info.appImages).join(" ")}\n`);
   return 0;
@@ -33,6 +52,7 @@ export async function localUpCommand(opts: { stack: string; name?: string; timeo
   const cfg = loaded.config;
   if (cfg.host.provider !== "local") return io.stderr(`${opts.stack}: berth:host.provider is "${cfg.host.provider}" — berth local up boots local stacks only\n`), 1;
   const userData = render(cfg).userData;
+  if (!(await ensureEngine(io))) return 1;
   await kitUp({ log: (l) => io.stderr(`${l}\n`) });
   const name = opts.name ?? cfg.host.name ?? "berth-local";
   const key = publicKey(cfg.host.sshPublicKey);

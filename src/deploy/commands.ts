@@ -67,7 +67,7 @@ export const host = {
   httpStatus: (url: string): Command => ({ argv: ["curl", "--silent", "--output", "/dev/null", "--max-time", "5", "--write-out", "%{http_code}", url] }),
   mkdir: (path: string): Command => ({ argv: ["mkdir", "-p", "-m", "0700", path] }),
   cat: (path: string): Command => ({ argv: ["cat", path] }),
-  /** docker login writes ~/.docker/config.json; keep it readable by its owner only. */
-  chmodDockerConfig: (): Command => ({ argv: ["chmod", "600", ".docker/config.json"] }),
+  /** Write stdin to a file readable by its owner only. */
+  writeFile: (path: string): Command => ({ argv: ["sh", "-c", 'umask 077 && cat > "$1"', "sh", path] }),
   removeOtherEnvFiles: (dir: string, keep: string): Command => ({ argv: ["find", dir, "-maxdepth", "1", "-name", "*.env", "!", "-name", keep, "-delete"] }),
 };

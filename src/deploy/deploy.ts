@@ -47,7 +47,7 @@ async function inspect(s: Session, name: string): Promise<Current | undefined> {
 async function fetchImage(s: Session, plan: AppPlan, opts: DeployOptions): Promise<string> {
   if (plan.transfer === "registry") {
     await s.run(docker.pull(plan.image));
-    return (await s.run(docker.imageId(plan.image))).stdout.trim();
+    return "";
   }
   const src = opts.imageSource;
   if (!src) throw new DeployError(s.ex.target, "transfer: stream needs a local Docker engine with the image");
@@ -73,19 +73,23 @@ export async function deploy(ex: Executor, plan: AppPlan, opts: DeployOptions): 
   if (opts.waitForBootstrap !== false) await s.step("wait-bootstrap", () => waitForBootstrap(s, opts.bootstrapTimeoutSeconds ?? 900));
   const reg = plan.registry;
   if (reg && plan.transfer === "registry") {
-    await s.step("login", async () => {
-      await s.run(docker.login(reg.server, reg.username, reg.password));
-      await s.run(host.chmodDockerConfig());
-    });
+    // docker writes ~/.docker/config.json with mode 0600 itself.
+    await s.step("login", () => s.run(docker.login(reg.server, reg.username, reg.password)));
   }
-  const imageId = await s.step(plan.transfer === "stream" ? "stream" : "pull", () => s.retrying(() => fetchImage(s, plan, opts)));
+  const fetched = await s.step(plan.transfer === "stream" ? "stream" : "pull", () => s.retrying(() => fetchImage(s, plan, opts)));
+  // Independent look-ups share one round trip: the image id, the running release, a set-aside one.
+  const [idOut, current, stale] = await Promise.all([
+    fetched ? undefined : s.run(docker.imageId(plan.image)),
+    inspect(s, plan.name),
+    s.try(docker.inspect(`${plan.name}-prev`)),
+  ]);
+  const imageId = fetched || (idOut?.stdout.trim() ?? "");
   const release = `r${createHash("sha256").update(imageId + plan.specHash).digest("hex").slice(0, 12)}`;
-  const current = await inspect(s, plan.name);
   if (current?.state === "running" && current.spec === plan.specHash && current.image === imageId) {
     opts.log(`${ex.target} ${plan.name} already runs ${release}: nothing to do`);
     return { target: ex.target, changed: false, release, imageId };
   }
-  const prev = await s.step("set-aside", () => setAside(s, plan.name, current !== undefined));
+  const prev = await s.step("set-aside", () => setAside(s, plan.name, current !== undefined, stale.code === 0));
   try {
     const envFile = await writeEnvFile(s, plan, release);
     await s.step("start", () => s.run(docker.run({
@@ -107,11 +111,10 @@ export async function deploy(ex: Executor, plan: AppPlan, opts: DeployOptions): 
 }
 
 /** Rename the running release out of the way and stop it, keeping it for a rollback. */
-async function setAside(s: Session, name: string, exists: boolean): Promise<string | undefined> {
+async function setAside(s: Session, name: string, exists: boolean, staleExists: boolean): Promise<string | undefined> {
   const prev = `${name}-prev`;
-  const stale = await s.try(docker.inspect(prev));
-  if (!exists) return stale.code === 0 ? prev : undefined;
-  if (stale.code === 0) await s.run(docker.remove(prev));
+  if (!exists) return staleExists ? prev : undefined;
+  if (staleExists) await s.run(docker.remove(prev));
   await s.run(docker.rename(name, prev));
   await s.run(docker.stop(prev));
   return prev;
@@ -137,12 +140,14 @@ async function writeEnvFile(s: Session, plan: AppPlan, release: string): Promise
 
 /** Drop the old container, old env-files, and images beyond the releases to keep. */
 async function cleanup(s: Session, plan: AppPlan, prev: string | undefined, imageId: string, release: string): Promise<void> {
-  if (prev) await s.run(docker.remove(prev));
   const dir = `.berth/${plan.name}`;
-  await s.run(host.mkdir(dir));
-  await s.run(host.removeOtherEnvFiles(dir, `${release}.env`));
-  const history = (await s.try(host.cat(`${dir}/images`))).stdout.split("\n").filter((l) => l.startsWith("sha256:"));
+  const [, , listed] = await Promise.all([
+    prev ? s.run(docker.remove(prev)) : undefined,
+    s.run(host.mkdir(dir)).then(() => s.run(host.removeOtherEnvFiles(dir, `${release}.env`))),
+    s.try(host.cat(`${dir}/images`)),
+  ]);
+  const history = listed.stdout.split("\n").filter((l) => l.startsWith("sha256:"));
   const kept = [imageId, ...history.filter((h) => h !== imageId)];
-  await s.ex.upload(`${dir}/images`, kept.slice(0, plan.keepReleases).join("\n") + "\n", 0o600);
+  await s.run(host.writeFile(`${dir}/images`), { stdin: kept.slice(0, plan.keepReleases).join("\n") + "\n" });
   for (const old of kept.slice(plan.keepReleases)) await s.try(docker.removeImage(old));
 }

@@ -31,8 +31,9 @@ export async function checkHealth(s: Session, container: string, check: HealthCh
     case "http": {
       const url = `http://127.0.0.1:${check.port}${check.path}`;
       return poll(check.timeoutSeconds, async () => {
-        const code = (await s.try(host.httpStatus(url))).stdout.trim() || "000";
-        const state = (await s.try(docker.health(container))).stdout.trim().split(" ")[1] ?? "missing";
+        const [status, health] = await Promise.all([s.try(host.httpStatus(url)), s.try(docker.health(container))]);
+        const code = status.stdout.trim() || "000";
+        const state = health.stdout.trim().split(" ")[1] ?? "missing";
         if (state !== "running") return { done: true, ok: false, detail: `GET ${url} (want ${check.status}): container ${container} is ${state}` };
         return { done: code === String(check.status), ok: code === String(check.status), detail: `GET ${url} answered ${code}, want ${check.status}` };
       });
@@ -40,13 +41,15 @@ export async function checkHealth(s: Session, container: string, check: HealthCh
   }
 }
 
+/** Probe until done: every 100 ms at first (most apps answer within a second), then every 500 ms. */
 async function poll(timeoutSeconds: number, probe: () => Promise<{ done: boolean; ok: boolean; detail: string }>): Promise<HealthResult> {
-  const deadline = Date.now() + timeoutSeconds * 1000;
+  const start = Date.now();
+  const deadline = start + timeoutSeconds * 1000;
   let last = { done: false, ok: false, detail: "not checked" };
   while (Date.now() < deadline) {
     last = await probe();
     if (last.done) return { ok: last.ok, detail: last.detail };
-    await sleep(500);
+    await sleep(Date.now() - start < 3000 ? 100 : 500);
   }
   return { ok: false, detail: `${last.detail} (gave up after ${timeoutSeconds} s)` };
 }

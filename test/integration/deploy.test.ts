@@ -1,6 +1,11 @@
 // Deploying the sample app over real SSH to a real VM: real sshd, real dockerd, the kit's
 // registry with auth.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import fc from "fast-check";
+import { stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deploy, DeployError } from "../../src/deploy/deploy.js";
 import type { Executor } from "../../src/deploy/executor.js";
@@ -9,7 +14,8 @@ import { HostKeyError, type SshExecutor } from "../../src/deploy/ssh.js";
 import { engine } from "../../src/local/engine.js";
 import { kitInfo } from "../../src/local/kit.js";
 import { destroyVm, type LocalVm } from "../../src/local/vm.js";
-import { appPlan, bootDeployHost, executor } from "./deploy-helpers.js";
+import { PROJECT_DIR } from "../helpers/config.js";
+import { KEYS, appPlan, bootDeployHost, executor } from "./deploy-helpers.js";
 import { sh } from "./helpers.js";
 
 const NAME = "it-deploy";
@@ -120,6 +126,34 @@ describe("deploy over SSH", () => {
       expect(printed).toEqual({ args: args.slice(1), env });
     }
     await inVm("docker rm -f echo >/dev/null");
+  });
+
+  it("berth deploy, status and logs on the command line: exit codes, the result table, the failing host", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "berth-cli-"));
+    const identity = join(dir, "id");
+    writeFileSync(identity, KEYS.private, { mode: 0o600 });
+    const stack = (image: string) => {
+      const file = join(dir, `Pulumi.${image.split(":").pop()}.yaml`);
+      writeFileSync(file, stringify({ config: { "berth:host": { provider: "local" }, "berth:bootstrap": { mirror: { url: "http://mirror.berth.lab" }, conda: { enabled: false } }, "berth:app": { image, registry: { server: kit.registry, username: kit.registryUser }, ports: ["8080:8080"], healthcheck: { type: "http", timeoutSeconds: 15 } } } }));
+      return file;
+    };
+    const berth = (args: string[]) => spawnSync(process.execPath, [join(PROJECT_DIR, "bin/berth.js"), ...args, "--host", `debian@127.0.0.1:${vm.sshPort}`, "--identity", identity, "--known-hosts", join(dir, "known_hosts")], { encoding: "utf8", env: { ...process.env, BERTH_REGISTRY_PASSWORD: kit.registryPassword } });
+    const ok = berth(["deploy", "--stack", stack(kit.appImages.v2)]);
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(new RegExp(String.raw`^host +result +release / error +seconds\ndebian@127\.0\.0\.1:${vm.sshPort} +deployed +r[0-9a-f]{12} +\d+\.\d\n$`));
+    expect(await answer()).toBe("v2\n");
+    const status = berth(["status", "--stack", stack(kit.appImages.v2)]);
+    expect(status.status).toBe(0);
+    expect(status.stdout).toMatch(new RegExp(String.raw`^debian@127\.0\.0\.1:${vm.sshPort}  bootstrap: ready  mirrors: .*docker-ce=labkit.*  app: running r[0-9a-f]{12}\n$`));
+    const logs = berth(["logs", "--stack", stack(kit.appImages.v2), "--lines", "5"]);
+    expect(logs.status).toBe(0);
+    expect(logs.stdout + logs.stderr).toContain("berth sample app v2 listening on :8080");
+    const bad = berth(["deploy", "--stack", stack(kit.appImages.broken)]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain(`debian@127.0.0.1:${vm.sshPort}: health check failed: GET http://127.0.0.1:8080/ answered 500, want 200`);
+    expect(bad.stdout).toMatch(/ FAILED +health check failed: GET http:\/\/127\.0\.0\.1:8080\/ answered 500, want 200/);
+    expect(bad.stderr + bad.stdout).not.toContain(kit.registryPassword);
+    expect(await answer()).toBe("v2\n");
   });
 
   it("refuses a host whose key changed", async () => {

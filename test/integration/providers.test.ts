@@ -4,6 +4,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import ssh2 from "ssh2";
 import { parse } from "yaml";
 import { render } from "../../src/bootstrap/render.js";
 import { load } from "../../src/config/load.js";
@@ -45,7 +46,8 @@ describe("LocalVm and AppDeployment providers", () => {
     const created = await localVmProvider.create({ vmName: "it-prov-local", userData: renderedLocal().userData, timeoutSeconds: 600 });
     vm = must(created.outs);
     expect(created.id).toBe("it-prov-local");
-    expect(vm.privateKey).toMatch(/^-----BEGIN OPENSSH PRIVATE KEY-----/);
+    const parsed = ssh2.utils.parseKey(vm.privateKey);
+    expect(parsed instanceof Error ? parsed.message : parsed.type).toBe("ssh-ed25519");
     expect(vm.hostKeyFingerprint).toMatch(/^SHA256:/);
     const ex = new SshExecutor({ host: "127.0.0.1", port: vm.sshPort, username: "debian", privateKey: new Sensitive(vm.privateKey), hostKeyFingerprint: vm.hostKeyFingerprint });
     expect((await ex.exec(["id", "-un"])).stdout).toBe("debian\n");
