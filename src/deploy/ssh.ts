@@ -37,6 +37,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class SshExecutor implements Executor {
   readonly target: string;
   #client: Client | undefined;
+  #connecting: Promise<Client> | undefined;
   #seenKey: string | undefined;
 
   constructor(private readonly t: SshTarget) {
@@ -48,8 +49,14 @@ export class SshExecutor implements Executor {
     return this.#seenKey;
   }
 
-  async connect(): Promise<Client> {
-    if (this.#client) return this.#client;
+  /** One connection at a time: concurrent callers share the attempt in flight. */
+  connect(): Promise<Client> {
+    if (this.#client) return Promise.resolve(this.#client);
+    this.#connecting ??= this.#connectWithRetries().finally(() => (this.#connecting = undefined));
+    return this.#connecting;
+  }
+
+  async #connectWithRetries(): Promise<Client> {
     const attempts = (this.t.retries ?? 5) + 1;
     let last: unknown;
     for (let i = 0; i < attempts; i++) {
@@ -112,11 +119,20 @@ export class SshExecutor implements Executor {
 
   async exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {
     const c = await this.connect();
-    return new Promise((resolve, reject) => {
+    const lost = () => new Error(`${this.target}: connection lost while running \`${argv[0]} ${argv[1] ?? ""}\``);
+    return new Promise<ExecResult>((resolve, reject) => {
+      // A link that dies before the channel opens never calls back: settle on the client's close.
+      c.once("close", onClose);
+      function onClose(): void {
+        reject(lost());
+      }
+      const done = <T>(fn: (v: T) => void) => (v: T) => (c.removeListener("close", onClose), fn(v));
+      resolve = done(resolve);
+      reject = done(reject);
       // Listeners go on inside the callback: ssh2 may parse the channel's output, exit status
       // and close from the same packet right after it, before any awaited continuation runs.
       c.exec(shellJoin(argv), (err, stream: ClientChannel) => {
-        if (err) return reject(err);
+        if (err) return reject(/Unable to exec|Not connected/.test(err.message) ? lost() : err);
         const out: Buffer[] = [];
         const errs: Buffer[] = [];
         let code: number | undefined;
@@ -127,7 +143,7 @@ export class SshExecutor implements Executor {
         stream.stderr.on("data", (d: Buffer) => errs.push(d));
         stream.on("exit", (status: number | null) => (code = status ?? undefined));
         stream.on("close", () => {
-          if (code === undefined) reject(new Error(`${this.target}: connection lost while running \`${argv[0]} ${argv[1] ?? ""}\``));
+          if (code === undefined) reject(lost());
           else resolve({ code, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(errs).toString("utf8") });
         });
         const input = opts.stdin;
