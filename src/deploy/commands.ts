@@ -67,7 +67,11 @@ export const host = {
   httpStatus: (url: string): Command => ({ argv: ["curl", "--silent", "--output", "/dev/null", "--max-time", "5", "--write-out", "%{http_code}", url] }),
   mkdir: (path: string): Command => ({ argv: ["mkdir", "-p", "-m", "0700", path] }),
   cat: (path: string): Command => ({ argv: ["cat", path] }),
-  /** Write stdin to a file readable by its owner only. */
-  writeFile: (path: string): Command => ({ argv: ["sh", "-c", 'umask 077 && cat > "$1"', "sh", path] }),
-  removeOtherEnvFiles: (dir: string, keep: string): Command => ({ argv: ["find", dir, "-maxdepth", "1", "-name", "*.env", "!", "-name", keep, "-delete"] }),
+  /**
+   * After a release: drop the env-files of other releases and write the image history (stdin)
+   * to DIR/images, owner-only. One fixed script; DIR and KEEP travel as arguments.
+   */
+  recordRelease: (dir: string, keep: string): Command => ({
+    argv: ["sh", "-c", 'umask 077 && mkdir -p "$1" && find "$1" -maxdepth 1 -name "*.env" ! -name "$2" -delete && cat > "$1/images"', "sh", dir, keep],
+  }),
 };

@@ -11,7 +11,7 @@ import type { Executor } from "./executor.js";
 import type { AppPlan } from "./plan.js";
 import { Sensitive } from "./sensitive.js";
 import { Session, type Log } from "./session.js";
-import { waitForBootstrap } from "./wait.js";
+import { readStatus, waitForBootstrap } from "./wait.js";
 
 /** Where the machine running berth gets an image for `transfer: stream`. */
 export interface ImageSource {
@@ -70,11 +70,17 @@ async function fetchImage(s: Session, plan: AppPlan, opts: DeployOptions): Promi
 
 export async function deploy(ex: Executor, plan: AppPlan, opts: DeployOptions): Promise<DeployResult> {
   const s = new Session(ex, opts.log);
-  if (opts.waitForBootstrap !== false) await s.step("wait-bootstrap", () => waitForBootstrap(s, opts.bootstrapTimeoutSeconds ?? 900));
   const reg = plan.registry;
-  if (reg && plan.transfer === "registry") {
-    // docker writes ~/.docker/config.json with mode 0600 itself.
-    await s.step("login", () => s.run(docker.login(reg.server, reg.username, reg.password)));
+  // docker writes ~/.docker/config.json with mode 0600 itself.
+  const login = reg && plan.transfer === "registry" ? () => s.run(docker.login(reg.server, reg.username, reg.password)) : undefined;
+  if (opts.waitForBootstrap === false) {
+    if (login) await s.step("login", login);
+  } else {
+    // On a ready host (every redeploy) the status read and the login share one round trip;
+    // otherwise wait for the bootstrap and log in after it.
+    const [status, early] = await s.step("status+login", () => Promise.all([readStatus(s), login?.().then(() => true, () => false)]));
+    if (status?.phase !== "ready") await s.step("wait-bootstrap", () => waitForBootstrap(s, opts.bootstrapTimeoutSeconds ?? 900));
+    if (login && (status?.phase !== "ready" || early !== true)) await s.step("login", login);
   }
   const fetched = await s.step(plan.transfer === "stream" ? "stream" : "pull", () => s.retrying(() => fetchImage(s, plan, opts)));
   // Independent look-ups share one round trip: the image id, the running release, a set-aside one.
@@ -141,13 +147,9 @@ async function writeEnvFile(s: Session, plan: AppPlan, release: string): Promise
 /** Drop the old container, old env-files, and images beyond the releases to keep. */
 async function cleanup(s: Session, plan: AppPlan, prev: string | undefined, imageId: string, release: string): Promise<void> {
   const dir = `.berth/${plan.name}`;
-  const [, , listed] = await Promise.all([
-    prev ? s.run(docker.remove(prev)) : undefined,
-    s.run(host.mkdir(dir)).then(() => s.run(host.removeOtherEnvFiles(dir, `${release}.env`))),
-    s.try(host.cat(`${dir}/images`)),
-  ]);
+  const [, listed] = await Promise.all([prev ? s.run(docker.remove(prev)) : undefined, s.try(host.cat(`${dir}/images`))]);
   const history = listed.stdout.split("\n").filter((l) => l.startsWith("sha256:"));
   const kept = [imageId, ...history.filter((h) => h !== imageId)];
-  await s.run(host.writeFile(`${dir}/images`), { stdin: kept.slice(0, plan.keepReleases).join("\n") + "\n" });
+  await s.run(host.recordRelease(dir, `${release}.env`), { stdin: kept.slice(0, plan.keepReleases).join("\n") + "\n" });
   for (const old of kept.slice(plan.keepReleases)) await s.try(docker.removeImage(old));
 }
