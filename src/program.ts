@@ -12,8 +12,9 @@ export function program(baseDir: string = process.cwd()) {
   const loaded = load(all, { baseDir });
   if (!loaded.ok) throw new pulumi.RunError(`the stack config has ${loaded.errors.length} problem(s):\n  ${loaded.errors.join("\n  ")}`);
   const cfg = loaded.config;
+  let rendered;
   try {
-    render(cfg);
+    rendered = render(cfg);
   } catch (e) {
     if (e instanceof RenderError) throw new pulumi.RunError(e.message);
     throw e;
@@ -26,6 +27,7 @@ export function program(baseDir: string = process.cwd()) {
   const endpoint = tencent.get("endpoint");
   const host = new DockerHost(cfg.host.name ?? pulumi.getStack(), {
     config: cfg,
+    rendered,
     ...(sshPrivateKey ? { sshPrivateKey } : {}),
     tencent: { ...(secretId ? { secretId } : {}), ...(secretKey ? { secretKey } : {}), ...(endpoint ? { endpoint } : {}) },
   });

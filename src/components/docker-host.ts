@@ -4,7 +4,7 @@
  * server), and the app deployed on it when berth:app is set.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { render } from "../bootstrap/render.js";
+import { render, type Rendered } from "../bootstrap/render.js";
 import type { StackConfig } from "../config/load.js";
 import { AppDeployment, splitAppSecrets } from "./app-deployment.js";
 import { digitalOceanHost } from "./digitalocean.js";
@@ -15,6 +15,8 @@ import { TencentInstance } from "./tencent/index.js";
 
 export interface DockerHostArgs {
   readonly config: StackConfig;
+  /** The rendered bootstrap, when the caller has it already. */
+  readonly rendered?: Rendered;
   /** The private key berth logs in with (a secret); local VMs make their own when absent. */
   readonly sshPrivateKey?: pulumi.Input<string>;
   readonly tencent?: { secretId?: pulumi.Input<string>; secretKey?: pulumi.Input<string>; endpoint?: string };
@@ -42,7 +44,8 @@ export class DockerHost extends pulumi.ComponentResource {
     super("berth:index:DockerHost", name, {}, opts);
     const cfg = args.config;
     const h = cfg.host;
-    const reached = this.#host(name, args, render(cfg).userData);
+    const rendered = args.rendered ?? render(cfg);
+    const reached = this.#host(name, args, rendered);
     const user = h.user;
     const app = cfg.app;
     if (app) {
@@ -72,7 +75,8 @@ export class DockerHost extends pulumi.ComponentResource {
     this.registerOutputs({ publicIp: this.publicIp, sshUser: this.sshUser, sshPort: this.sshPort, ssh: this.ssh, appUrl: this.appUrl, hostKeyFingerprint: this.hostKeyFingerprint, mirrors: this.mirrors });
   }
 
-  #host(name: string, args: DockerHostArgs, userData: string): Reached {
+  #host(name: string, args: DockerHostArgs, rendered: Rendered): Reached {
+    const userData = rendered.userData;
     const cfg = args.config;
     const h = cfg.host;
     const parent = this;
@@ -99,7 +103,7 @@ export class DockerHost extends pulumi.ComponentResource {
       }
       case "existing": {
         if (args.sshPrivateKey === undefined) throw new pulumi.RunError("berth:sshPrivateKey: needed to bootstrap an existing server over SSH — pulumi config set --secret berth:sshPrivateKey < ~/.ssh/id_ed25519");
-        const files = render(cfg).files.map((f) => ({ ...f }));
+        const files = rendered.files.map((f) => ({ ...f }));
         const e = new ExistingHost(`${name}-server`, { address: h.address ?? "", port: h.port, user: h.user, ...(h.hostKeyFingerprint ? { hostKeyFingerprint: h.hostKeyFingerprint } : {}), files, privateKey: args.sshPrivateKey }, { parent });
         return { ip: pulumi.output(h.address ?? ""), sshHost: pulumi.output(h.address ?? ""), sshPort: pulumi.output(h.port), hostKey: e.seenHostKey, ready: e };
       }
