@@ -13,6 +13,7 @@ const MODULES = {
   ssh: modulePath("../deploy/ssh.ts", import.meta.url),
   knownHosts: modulePath("../deploy/known-hosts.ts", import.meta.url),
   sensitive: modulePath("../deploy/sensitive.ts", import.meta.url),
+  commands: modulePath("../deploy/commands.ts", import.meta.url),
 };
 
 export interface SshTargetInput {
@@ -84,14 +85,15 @@ export class AppDeploymentProvider implements pulumi.dynamic.ResourceProvider {
     const { SshExecutor } = runtimeRequire(MODULES.ssh) as typeof import("../deploy/ssh.js");
     const { KnownHosts } = runtimeRequire(MODULES.knownHosts) as typeof import("../deploy/known-hosts.js");
     const { Sensitive } = runtimeRequire(MODULES.sensitive) as typeof import("../deploy/sensitive.js");
+    const { docker } = runtimeRequire(MODULES.commands) as typeof import("../deploy/commands.js");
     const t = props.target;
     const ex = new SshExecutor({
       host: t.host, port: t.port, username: t.user, privateKey: new Sensitive(props.secrets.privateKey), retries: 2,
       ...(t.hostKeyFingerprint ? { hostKeyFingerprint: t.hostKeyFingerprint } : { knownHosts: new KnownHosts() }),
     });
     try {
-      const ids = (await ex.exec(["docker", "ps", "--all", "--quiet", "--filter", `label=berth.app=${props.app.name}`])).stdout.split("\n").filter(Boolean);
-      if (ids.length > 0) await ex.exec(["docker", "rm", "--force", "--volumes", ...ids]);
+      const ids = (await ex.exec(docker.ids(props.app.name).argv)).stdout.split("\n").filter(Boolean);
+      if (ids.length > 0) await ex.exec(docker.remove(...ids).argv);
     } catch (e) {
       // A host that is already gone has no containers left to remove.
       if (!/cannot connect/.test((e as Error).message)) throw e;

@@ -40,10 +40,10 @@ export const docker = {
   rename: (from: string, to: string): Command => ({ argv: ["docker", "rename", from, to] }),
   stop: (name: string): Command => ({ argv: ["docker", "stop", "--time", "10", name] }),
   start: (name: string): Command => ({ argv: ["docker", "start", name] }),
-  remove: (name: string): Command => ({ argv: ["docker", "rm", "--force", "--volumes", name] }),
+  remove: (...names: string[]): Command => ({ argv: ["docker", "rm", "--force", "--volumes", ...names] }),
   removeImage: (id: string): Command => ({ argv: ["docker", "image", "rm", id] }),
-  /** Containers of one app, any state: `name release` per line. */
-  list: (app: string): Command => ({ argv: ["docker", "ps", "--all", "--filter", `label=${LABEL.app}=${app}`, "--format", `{{.Names}} {{.Label "${LABEL.release}"}}`] }),
+  /** Ids of one app's containers, any state, one per line. */
+  ids: (app: string): Command => ({ argv: ["docker", "ps", "--all", "--quiet", "--filter", `label=${LABEL.app}=${app}`] }),
   logs: (name: string, follow: boolean, lines = 100): Command => ({ argv: ["docker", "logs", "--tail", String(lines), ...(follow ? ["--follow"] : []), name] }),
   run: (s: RunSpec): Command => ({
     argv: [
@@ -62,7 +62,6 @@ export const docker = {
 export const host = {
   bootstrapStatus: (): Command => ({ argv: ["cat", "/var/lib/berth/status.json"] }),
   bootstrapLogTail: (): Command => ({ argv: ["tail", "-n", "40", "/var/log/berth/bootstrap.log"] }),
-  cloudInitWait: (): Command => ({ argv: ["cloud-init", "status", "--wait"] }),
   /** HTTP status of a URL as seen from the host itself (000 when nothing answers). */
   httpStatus: (url: string): Command => ({ argv: ["curl", "--silent", "--output", "/dev/null", "--max-time", "5", "--write-out", "%{http_code}", url] }),
   mkdir: (path: string): Command => ({ argv: ["mkdir", "-p", "-m", "0700", path] }),

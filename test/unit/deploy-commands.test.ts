@@ -33,6 +33,8 @@ describe("deploy commands are exact argv arrays", () => {
 
   it("pull, inspect, health probe and release bookkeeping", () => {
     expect(docker.pull("r:5000/app:v2").argv).toEqual(["docker", "pull", "r:5000/app:v2"]);
+    expect(docker.ids("app").argv).toEqual(["docker", "ps", "--all", "--quiet", "--filter", "label=berth.app=app"]);
+    expect(docker.remove("a1", "b2").argv).toEqual(["docker", "rm", "--force", "--volumes", "a1", "b2"]);
     expect(docker.inspect("app").argv).toEqual(["docker", "container", "inspect", "--format", '{{.Name}} {{.State.Status}} {{.Image}} {{index .Config.Labels "berth.spec"}} {{index .Config.Labels "berth.release"}}', "app"]);
     expect(host.httpStatus("http://127.0.0.1:80/").argv).toEqual(["curl", "--silent", "--output", "/dev/null", "--max-time", "5", "--write-out", "%{http_code}", "http://127.0.0.1:80/"]);
     expect(host.recordRelease(".berth/app", "r1.env").argv).toEqual(["sh", "-c", 'umask 077 && mkdir -p "$1" && find "$1" -maxdepth 1 -name "*.env" ! -name "$2" -delete && cat > "$1/images"', "sh", ".berth/app", "r1.env"]);
