@@ -46,7 +46,8 @@ export interface Policy {
   PolicyIndex: number;
   Protocol: string;
   Port?: string;
-  CidrBlock: string;
+  CidrBlock?: string;
+  Ipv6CidrBlock?: string;
   Action: string;
   PolicyDescription: string;
 }

@@ -1,6 +1,7 @@
 // cloud-vpc.ts — VPC (vpc.tencentcloudapi.com, 2017-03-12) security-group actions of the local
 // API stand-in. One CreateSecurityGroupPolicies request may carry one direction only, as the
 // API documentation says ("一次请求中只能创建单个方向的规则").
+import { isIPv6 } from "node:net";
 import { ApiError, CloudState, type Params, type Policy, type SecurityGroup, checkIds, missing, now, optNum, optObj, optStr, reqStr } from "./cloud-state.js";
 
 type Handler = (s: CloudState, p: Params, region: string) => Record<string, unknown>;
@@ -18,6 +19,12 @@ function group(s: CloudState, p: Params, region: string): SecurityGroup {
 function validCidr(c: string): boolean {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(c);
   return !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && (m[5] === undefined || Number(m[5]) <= 32);
+}
+
+function validCidr6(c: string): boolean {
+  const [addr, len, ...rest] = c.split("/");
+  if (rest.length > 0 || addr === undefined || (len !== undefined && !(/^\d{1,3}$/.test(len) && Number(len) <= 128))) return false;
+  return isIPv6(addr);
 }
 
 function validPort(port: string): boolean {
@@ -39,12 +46,16 @@ function policy(raw: unknown, where: string, index: number): Policy {
   if (port !== undefined && protocol !== "TCP" && protocol !== "UDP")
     throw new ApiError("InvalidParameterCombination", `${where}.Port is accepted only with Protocol TCP or UDP.`);
   if (port !== undefined && !validPort(port)) throw new ApiError("InvalidParameterValue.Malformed", `${where}.Port \`${port}\` is malformed.`);
+  // IPv4 ranges in CidrBlock, IPv6 ranges in Ipv6CidrBlock: exactly one per rule.
   const cidr = optStr(p, "CidrBlock");
-  if (cidr === undefined) throw missing(`${where}.CidrBlock`);
-  if (!validCidr(cidr)) throw new ApiError("InvalidParameterValue.Malformed", `${where}.CidrBlock \`${cidr}\` is malformed.`);
+  const cidr6 = optStr(p, "Ipv6CidrBlock");
+  if (cidr === undefined && cidr6 === undefined) throw missing(`${where}.CidrBlock`);
+  if (cidr !== undefined && cidr6 !== undefined) throw new ApiError("InvalidParameterCombination", `${where}.CidrBlock and ${where}.Ipv6CidrBlock cannot be given together.`);
+  if (cidr !== undefined && !validCidr(cidr)) throw new ApiError("InvalidParameterValue.Malformed", `${where}.CidrBlock \`${cidr}\` is malformed.`);
+  if (cidr6 !== undefined && !validCidr6(cidr6)) throw new ApiError("InvalidParameterValue.Malformed", `${where}.Ipv6CidrBlock \`${cidr6}\` is malformed.`);
   const action = optStr(p, "Action") ?? "";
   if (action !== "ACCEPT" && action !== "DROP") throw new ApiError("InvalidParameterValue.Range", `${where}.Action must be ACCEPT or DROP.`);
-  return { PolicyIndex: index, Protocol: protocol, ...(port !== undefined ? { Port: port } : {}), CidrBlock: cidr, Action: action, PolicyDescription: optStr(p, "PolicyDescription") ?? "" };
+  return { PolicyIndex: index, Protocol: protocol, ...(port !== undefined ? { Port: port } : {}), ...(cidr !== undefined ? { CidrBlock: cidr } : { Ipv6CidrBlock: cidr6 ?? "" }), Action: action, PolicyDescription: optStr(p, "PolicyDescription") ?? "" };
 }
 
 const CreateSecurityGroup: Handler = (s, p, region) => {

@@ -19,6 +19,16 @@ async function failure(p: Promise<unknown>): Promise<TencentApiError> {
 }
 
 describe("create → read → delete", () => {
+  it("puts IPv6 ranges in Ipv6CidrBlock and IPv4 ranges in CidrBlock (berth's default allowSsh has both)", async () => {
+    const api = apiFor(server);
+    const host = await createInstance(api, spec({ sshCidrs: ["0.0.0.0/0", "::/0", "2001:db8::/32"], appPorts: [] }));
+    const policies = (await api.vpc.request("DescribeSecurityGroupPolicies", { SecurityGroupId: host.securityGroupId })) as any;
+    const ingress = policies.SecurityGroupPolicySet.Ingress.map((r: any) => `${r.Port} ${r.CidrBlock ?? "-"} ${r.Ipv6CidrBlock ?? "-"}`);
+    expect(ingress).toEqual(["22 0.0.0.0/0 -", "22 - ::/0", "22 - 2001:db8::/32"]);
+    await deleteInstance(api, host);
+    expect(isEmpty(server)).toBe(true);
+  });
+
   it("creates a running host with key pair, security group and base64 user-data, then removes everything", async () => {
     const api = apiFor(server);
     const host = await createInstance(api, spec());
@@ -49,7 +59,7 @@ describe("create → read → delete", () => {
     expect(ingress).toEqual([
       "TCP 22 203.0.113.0/24 ACCEPT", "TCP 22 198.51.100.7/32 ACCEPT", "TCP 8080 0.0.0.0/0 ACCEPT", "TCP 8888 0.0.0.0/0 ACCEPT",
     ]);
-    expect(policies.SecurityGroupPolicySet.Egress).toMatchObject([{ Protocol: "ALL", CidrBlock: "0.0.0.0/0", Action: "ACCEPT" }]);
+    expect(policies.SecurityGroupPolicySet.Egress).toMatchObject([{ Protocol: "ALL", CidrBlock: "0.0.0.0/0", Action: "ACCEPT" }, { Protocol: "ALL", Ipv6CidrBlock: "::/0", Action: "ACCEPT" }]);
 
     const status = await api.cvm.DescribeInstancesStatus({ InstanceIds: [host.instanceId] });
     expect(status.InstanceStatusSet).toEqual([{ InstanceId: host.instanceId, InstanceState: "RUNNING" }]);

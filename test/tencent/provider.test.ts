@@ -67,6 +67,30 @@ describe("serialization", () => {
   });
 });
 
+describe("serialized errors", () => {
+  it("a failed call in the serialized provider carries Tencent's code and message, as the provider host reports it", async () => {
+    // Pulumi's serializer turns `class TencentApiError extends Error` into a function whose super
+    // call sets nothing on the instance; the provider host sends `e.message` to the engine.
+    server.failNext("RunInstances", "InvalidAccount.InsufficientBalance", { message: "Insufficient account balance." });
+    const sf = await pulumi.runtime.serializeFunction(() => provider);
+    const dir = mkdtempSync(join(tmpdir(), "berth-tencent-"));
+    writeFileSync(join(dir, "provider.js"), sf.text);
+    writeFileSync(join(dir, "inputs.json"), JSON.stringify(inputs({ sshCidrs: ["0.0.0.0/0", "::/0"] })));
+    const script = `
+      const fs = require("fs"), path = require("path");
+      const p = require("require-from-string")(fs.readFileSync(path.join(process.argv[1], "provider.js"), "utf8")).handler();
+      const inputs = JSON.parse(fs.readFileSync(path.join(process.argv[1], "inputs.json"), "utf8"));
+      p.create(inputs).then(() => console.log("created"), (e) => console.log(JSON.stringify({ message: e.message, name: e.name, code: e.code })));`;
+    const { stdout } = await promisify(execFile)(process.execPath, ["-e", script, dir], { cwd: process.cwd() }).finally(() => rmSync(dir, { recursive: true, force: true }));
+    const out = JSON.parse(stdout);
+    expect(out.name).toBe("TencentApiError");
+    expect(out.code).toBe("InvalidAccount.InsufficientBalance");
+    expect(out.message).toMatch(/^Tencent Cloud RunInstances failed: InvalidAccount\.InsufficientBalance — Insufficient account balance\. \(RequestId [0-9a-f-]{36}\) Top up/);
+    expect(out.message).not.toContain(SECRET_KEY);
+    expect(isEmpty(server)).toBe(true);
+  });
+});
+
 describe("provider methods against the stand-in", () => {
   it("create → read → delete, credentials from secret inputs", async () => {
     const c = await provider.create!(inputs());

@@ -69,6 +69,12 @@ describe("VPC (through CommonClient)", () => {
     expect(await codeOf(api.vpc.request("CreateSecurityGroupPolicies", both))).toBe("InvalidParameter");
     const badCidr = { SecurityGroupId: sg, SecurityGroupPolicySet: { Ingress: [{ ...rule, CidrBlock: "10.0.0.300/8" }] } };
     expect(await codeOf(api.vpc.request("CreateSecurityGroupPolicies", badCidr))).toBe("InvalidParameterValue.Malformed");
+    const v6InV4 = { SecurityGroupId: sg, SecurityGroupPolicySet: { Ingress: [{ ...rule, CidrBlock: "::/0" }] } };
+    expect(await codeOf(api.vpc.request("CreateSecurityGroupPolicies", v6InV4))).toBe("InvalidParameterValue.Malformed");
+    const badV6 = { SecurityGroupId: sg, SecurityGroupPolicySet: { Ingress: [{ Protocol: "TCP", Port: "22", Ipv6CidrBlock: "2001:db8::zz/32", Action: "ACCEPT" }] } };
+    expect(await codeOf(api.vpc.request("CreateSecurityGroupPolicies", badV6))).toBe("InvalidParameterValue.Malformed");
+    const bothBlocks = { SecurityGroupId: sg, SecurityGroupPolicySet: { Ingress: [{ ...rule, Ipv6CidrBlock: "::/0" }] } };
+    expect(await codeOf(api.vpc.request("CreateSecurityGroupPolicies", bothBlocks))).toBe("InvalidParameterCombination");
     await api.vpc.request("CreateSecurityGroupPolicies", { SecurityGroupId: sg, SecurityGroupPolicySet: { Ingress: [rule] } });
     const pol = (await api.vpc.request("DescribeSecurityGroupPolicies", { SecurityGroupId: sg })) as any;
     expect(pol.SecurityGroupPolicySet).toMatchObject({ Version: "1", Ingress: [{ ...rule, PolicyIndex: 0 }], Egress: [] });

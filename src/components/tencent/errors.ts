@@ -44,11 +44,13 @@ export class TencentApiError extends Error {
   ) {
     const retried = attempts > 1 ? ` after ${attempts} attempts` : "";
     const hint = hintFor(code);
-    super(
-      `Tencent Cloud ${action} failed${retried}: ${code} — ${tencentMessage}` +
-        (requestId ? ` (RequestId ${requestId})` : "") +
-        (hint ? ` ${hint}` : ""),
-    );
+    const message =
+      `Tencent Cloud ${action} failed${retried}: ${code} — ${tencentMessage}` + (requestId ? ` (RequestId ${requestId})` : "") + (hint ? ` ${hint}` : "");
+    super(message);
+    // Pulumi serializes this class into the state as a plain function whose super call is
+    // `Error.call(this, message)`, which sets nothing on `this`: without this line the provider
+    // host reports "error: undefined".
+    this.message = message;
   }
 }
 

@@ -51,7 +51,9 @@ export async function createSecurityGroup(api: TencentApi, spec: InstanceSpec, t
 
 /** SSH and app ports in from the given CIDRs, everything out. One direction per request, as the API requires. */
 export async function addPolicies(api: TencentApi, spec: InstanceSpec, sgId: string): Promise<void> {
-  const rule = (port: number, cidr: string, what: string) => ({ Protocol: "TCP", Port: String(port), CidrBlock: cidr, Action: "ACCEPT", PolicyDescription: what });
+  // The API takes IPv4 ranges in CidrBlock and IPv6 ranges in Ipv6CidrBlock (one of them per rule).
+  const block = (cidr: string) => (cidr.includes(":") ? { Ipv6CidrBlock: cidr } : { CidrBlock: cidr });
+  const rule = (port: number, cidr: string, what: string) => ({ Protocol: "TCP", Port: String(port), ...block(cidr), Action: "ACCEPT", PolicyDescription: what });
   const ingress = [
     ...spec.sshCidrs.map((c) => rule(22, c, "ssh")),
     ...spec.appPorts.flatMap((p) => spec.appCidrs.map((c) => rule(p, c, `app ${p}`))),
@@ -63,7 +65,12 @@ export async function addPolicies(api: TencentApi, spec: InstanceSpec, sgId: str
   await api.call("CreateSecurityGroupPolicies", () =>
     api.vpc.request("CreateSecurityGroupPolicies", {
       SecurityGroupId: sgId,
-      SecurityGroupPolicySet: { Egress: [{ Protocol: "ALL", CidrBlock: "0.0.0.0/0", Action: "ACCEPT", PolicyDescription: "all egress" }] },
+      SecurityGroupPolicySet: {
+        Egress: [
+          { Protocol: "ALL", CidrBlock: "0.0.0.0/0", Action: "ACCEPT", PolicyDescription: "all egress" },
+          { Protocol: "ALL", Ipv6CidrBlock: "::/0", Action: "ACCEPT", PolicyDescription: "all egress (IPv6)" },
+        ],
+      },
     }),
   );
 }
