@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# pulumi-cli.sh — run the Pulumi CLI at the version of @pulumi/pulumi in package-lock.json,
+# finding or providing it first.
+#
+# Usage: scripts/pulumi-cli.sh ARGS...      run `pulumi ARGS...`
+#        scripts/pulumi-cli.sh --where      provide the CLI, print its bin dir, say where it came from
+#
+# Where the CLI comes from, first match wins:
+#   1. `pulumi` on PATH, when `pulumi version` is the wanted one;
+#   2. an installed copy in ~/.pulumi/versions/<version>/bin (the Automation API installs there);
+#   3. the cache, ~/.cache/berth/pulumi/<version>/bin (what 4 or 5 left there before);
+#   4. the official release tarball from get.pulumi.com, checked against its checksums file;
+#   5. a build from Go modules (needs `go` and a Go module proxy): the CLI from
+#      github.com/pulumi/pulumi/pkg/v3 at the same version, through a throwaway wrapper module
+#      (pkg/v3's own go.mod has replace directives, so `go install pkg@version` refuses it), and
+#      the Node.js language host. The language host is its own module in the Pulumi repository;
+#      when the proxy does not serve it at this version, it is built from the newest
+#      github.com/pulumi/pulumi/sdk/v3 release that still carried it (v3.68.0). The engine keeps
+#      fallbacks for older language hosts; berth's Pulumi.yaml runs on either (see the README).
+#      The dynamic-provider launcher comes from node_modules/@pulumi/pulumi at this version.
+#
+# Every run sets, unless already set: PULUMI_SKIP_UPDATE_CHECK=true and
+# PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true (no network calls behind the user's back).
+# The backend and secrets passphrase are the caller's (PULUMI_BACKEND_URL, `pulumi login`,
+# PULUMI_CONFIG_PASSPHRASE).
+set -euo pipefail
+
+log() { printf 'pulumi-cli: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+command -v node >/dev/null 2>&1 || die "node is not on PATH (berth needs Node.js 20 or newer)"
+version="$(node -e '
+  const lock = require(process.argv[1]);
+  const p = lock.packages && lock.packages["node_modules/@pulumi/pulumi"];
+  if (!p) process.exit(1);
+  console.log(p.version);
+' "$root/package-lock.json")" || die "no @pulumi/pulumi in $root/package-lock.json (run npm install)"
+cache_root="${BERTH_CACHE_DIR:-$HOME/.cache/berth}/pulumi"
+cache="$cache_root/$version"
+# The last sdk/v3 release whose module still carried nodejs/cmd/pulumi-language-nodejs.
+legacy_langhost_sdk="v3.68.0"
+
+have_version() { # $1: a pulumi binary
+  local v
+  v="$("$1" version 2>/dev/null | tr -d '[:space:]')" || return 1
+  [[ "$v" == "v$version" ]]
+}
+
+from_path() {
+  local p
+  p="$(command -v pulumi 2>/dev/null)" || return 1
+  [[ "$p" == "$cache/bin/pulumi" ]] && return 1
+  have_version "$p" || { log "ignoring $p: it is $("$p" version 2>/dev/null || echo "unknown"), berth wants v$version"; return 1; }
+  bin_dir="$(dirname "$p")"; source_note="on PATH: $p"
+}
+
+from_installed() {
+  local p="$HOME/.pulumi/versions/$version/bin/pulumi"
+  [[ -x "$p" ]] && have_version "$p" || return 1
+  bin_dir="$(dirname "$p")"; source_note="installed: $p"
+}
+
+from_cache() {
+  [[ -x "$cache/bin/pulumi" && -f "$cache/SOURCE" ]] || return 1
+  bin_dir="$cache/bin"; source_note="cache: $cache ($(head -n 1 "$cache/SOURCE"))"
+}
+
+# $1: staging dir. The official tarball holds pulumi/{pulumi,pulumi-language-nodejs,...}.
+download() {
+  local stage="$1" base="https://get.pulumi.com/releases/sdk"
+  local tarball="pulumi-v$version-linux-x64.tar.gz" sums="pulumi-$version-checksums.txt"
+  [[ "$(uname -m)" == x86_64 ]] || return 1
+  command -v curl >/dev/null 2>&1 || return 1
+  curl -fsSL --connect-timeout 5 --max-time 30 -o "$stage/$sums" "$base/$sums" 2>/dev/null || return 1
+  log "downloading $base/$tarball"
+  curl -fsSL --connect-timeout 5 --max-time 600 -o "$stage/$tarball" "$base/$tarball" || return 1
+  (cd "$stage" && grep " $tarball\$" "$sums" | sha256sum -c --quiet -) || die "$tarball does not match $sums"
+  tar -xzf "$stage/$tarball" -C "$stage"
+  mkdir -p "$stage/out/bin"
+  cp -a "$stage"/pulumi/* "$stage/out/bin/"
+  printf 'official release %s from %s\n' "$version" "$base/$tarball" > "$stage/out/SOURCE"
+}
+
+# Writes a wrapper module in $1 that requires module $2@$3 with $2's own requirements (so the
+# build uses the versions the release was tested with) minus the replace lines for $4 (a
+# module the wrapper requires directly instead).
+wrapper_module() {
+  local dir="$1" mod="$2" ver="$3" drop="$4" modfile
+  mkdir -p "$dir"
+  modfile="$(cd "$dir" && go mod download -json "$mod@$ver" | node -e '
+    let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
+      const j = JSON.parse(s); if (j.Error) { console.error(j.Error); process.exit(1); } console.log(j.GoMod);
+    });')" || return 1
+  {
+    echo "module berth.local/build/$(basename "$dir")"
+    sed -e '1d' -e "\\|^replace $drop |d" "$modfile"
+    echo "require $mod $ver"
+  } > "$dir/go.mod"
+}
+
+build() {
+  local stage="$1" go_version
+  command -v go >/dev/null 2>&1 || return 1
+  go_version="$(go env GOVERSION)"
+  export GOFLAGS="-mod=mod" GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
+  # sum.golang.org answered 404 for pkg/v3 releases here while the proxy serves them.
+  export GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/pulumi/pulumi/pkg"
+  local ldv="github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
+  mkdir -p "$stage/out/bin"
+
+  log "building pulumi v$version from github.com/pulumi/pulumi/pkg/v3 (first run only; several minutes)"
+  (
+    cd "$(mktemp -d "$stage/cli.XXXX")"
+    wrapper_module "$PWD" github.com/pulumi/pulumi/pkg/v3 "v$version" github.com/pulumi/pulumi/sdk/v3
+    echo "require github.com/pulumi/pulumi/sdk/v3 v$version" >> go.mod
+    go build -trimpath -ldflags "-s -w -X $ldv=v$version" -o "$stage/out/bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
+  ) || { log "the pulumi build failed (above)"; return 1; }
+
+  local lh_note
+  log "building pulumi-language-nodejs"
+  if (
+    cd "$(mktemp -d "$stage/lh.XXXX")"
+    wrapper_module "$PWD" github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 "v$version" github.com/pulumi/pulumi/sdk/v3 2>/dev/null
+    echo "require github.com/pulumi/pulumi/sdk/v3 v$version" >> go.mod
+    go build -trimpath -ldflags "-s -w -X $ldv=v$version" -o "$stage/out/bin/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
+  ) 2>/dev/null; then
+    lh_note="built from github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@v$version"
+  else
+    log "the module proxy does not serve pulumi-language-nodejs at v$version; building it from github.com/pulumi/pulumi/sdk/v3@$legacy_langhost_sdk"
+    (
+      cd "$(mktemp -d "$stage/lh.XXXX")"
+      wrapper_module "$PWD" github.com/pulumi/pulumi/sdk/v3 "$legacy_langhost_sdk" none
+      go build -trimpath -ldflags "-s -w -X $ldv=$legacy_langhost_sdk" -o "$stage/out/bin/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+    ) || { log "the language host build failed (above)"; return 1; }
+    lh_note="built from github.com/pulumi/pulumi/sdk/v3@$legacy_langhost_sdk (nodejs/cmd/pulumi-language-nodejs); not served at v$version"
+  fi
+
+  local launcher="$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+  [[ -f "$launcher" ]] || { log "no $launcher (run npm install)"; return 1; }
+  install -m 0755 "$launcher" "$stage/out/bin/pulumi-resource-pulumi-nodejs"
+  {
+    echo "built from Go modules with $go_version"
+    echo "pulumi: built from github.com/pulumi/pulumi/pkg/v3@v$version"
+    echo "pulumi-language-nodejs: $lh_note"
+    echo "pulumi-resource-pulumi-nodejs: copied from @pulumi/pulumi $version (npm)"
+  } > "$stage/out/SOURCE"
+}
+
+provide() {
+  from_path && return 0
+  from_installed && return 0
+  from_cache && return 0
+  mkdir -p "$cache_root"
+  # One provider at a time; a second caller waits and then finds the cache.
+  exec 9>"$cache_root/.lock-$version"
+  flock 9
+  from_cache && return 0
+  local stage started
+  stage="$(mktemp -d "$cache_root/.stage-$version.XXXX")"
+  started=$SECONDS
+  if download "$stage"; then :
+  elif build "$stage"; then :
+  else
+    rm -rf "$stage"
+    die "no Pulumi CLI v$version: not on PATH, not in ~/.pulumi/versions/$version, get.pulumi.com unreachable, and the Go build failed or no Go toolchain is installed"
+  fi
+  echo "took $((SECONDS - started)) s on $(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$stage/out/SOURCE"
+  rm -rf "$cache"
+  mv "$stage/out" "$cache"
+  chmod -R u+w "$stage" 2>/dev/null || true
+  rm -rf "$stage"
+  flock -u 9
+  have_version "$cache/bin/pulumi" || die "$cache/bin/pulumi does not report v$version"
+  log "provided Pulumi CLI v$version in $((SECONDS - started)) s: $cache/bin"
+  bin_dir="$cache/bin"; source_note="cache: $cache ($(head -n 1 "$cache/SOURCE"))"
+}
+
+bin_dir="" source_note=""
+provide
+export PATH="$bin_dir:$PATH"
+export PULUMI_SKIP_UPDATE_CHECK="${PULUMI_SKIP_UPDATE_CHECK:-true}"
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="${PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION:-true}"
+
+if [[ "${1:-}" == "--where" ]]; then
+  echo "$bin_dir"
+  log "Pulumi CLI v$version, $source_note"
+  exit 0
+fi
+exec "$bin_dir/pulumi" "$@"
