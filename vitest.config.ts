@@ -5,13 +5,15 @@ import { defineConfig } from "vitest/config";
  *  - fast: unit tests, validators (cloud-init, shellcheck), ssh2 against a loopback sshd,
  *    the Tencent provider against its local API server;
  *  - vm: real VM containers on the Docker engine with the offline lab kit (set up once by
- *    the global setup); files run one at a time, the machine has two cores.
+ *    the global setup); files run one at a time, the machine has two cores;
+ *  - engine: the real Pulumi CLI (scripts/pulumi-cli.sh) running preview/up/destroy on copies
+ *    of the project, with the kit and the local Tencent API stand-in.
  */
 export default defineConfig({
   test: {
     pool: "forks",
     projects: [
-      { test: { name: "fast", include: ["test/**/*.test.ts"], exclude: ["test/integration/**"], testTimeout: 60_000 } },
+      { test: { name: "fast", include: ["test/**/*.test.ts"], exclude: ["test/integration/**", "test/engine/**"], testTimeout: 60_000 } },
       {
         test: {
           name: "vm",
@@ -19,6 +21,15 @@ export default defineConfig({
           globalSetup: ["test/integration/setup.ts"],
           testTimeout: 600_000,
           hookTimeout: 600_000,
+        },
+      },
+      {
+        test: {
+          name: "engine",
+          include: ["test/engine/**/*.test.ts"],
+          globalSetup: ["test/engine/setup.ts"],
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
         },
       },
     ],

@@ -1,0 +1,93 @@
+// The Tencent Cloud stack (stacks/Pulumi.tencent.yaml) under the real Pulumi engine, against the
+// local Tencent API stand-in (test/tencent/server.ts), which verifies every TC3 signature the
+// official SDK makes. `tencentcloud:endpoint` points the provider at it; the credentials are
+// stack secrets, set the way a user sets them.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TencentApiServer } from "../tencent/server.js";
+import { isEmpty, SECRET_ID, SECRET_KEY, startServer } from "../tencent/helpers.js";
+import { stackConfig } from "../helpers/config.js";
+import { render } from "../../src/bootstrap/render.js";
+import { opsOf, PulumiProject } from "./pulumi.js";
+
+const STACK = "tencent";
+const project = new PulumiProject("tencent");
+let server: TencentApiServer;
+
+beforeAll(async () => {
+  // One poll PENDING before RUNNING, one TERMINATING before gone: the provider's waits run.
+  server = await startServer({ pendingPolls: 1, terminatingPolls: 1 });
+  await project.ok(["stack", "init", STACK]);
+  await project.ok(["config", "set", "--stack", STACK, "--secret", "tencentcloud:secretId"], { stdin: SECRET_ID });
+  await project.ok(["config", "set", "--stack", STACK, "--secret", "tencentcloud:secretKey"], { stdin: SECRET_KEY });
+  await project.ok(["config", "set", "--stack", STACK, "tencentcloud:endpoint", server.url]);
+});
+
+afterAll(async () => {
+  const r = await project.run(["destroy", "--yes", "--stack", STACK]);
+  if (r.code !== 0) console.error(r.stdout, r.stderr);
+  await server.stop();
+  project.remove();
+});
+
+const mutating = () => server.requests.filter((r) => !/^Describe/.test(r.action)).map((r) => r.action);
+
+describe.sequential("pulumi on the Tencent Cloud stack, against the local API stand-in", () => {
+  it("pulumi preview plans the instance and calls no mutating API", async () => {
+    const r = await project.withEvents(["preview", "--stack", STACK]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(opsOf(r.steps)).toEqual(["create berth:index:DockerHost", "create pulumi-nodejs:dynamic/berth:TencentInstance", "create pulumi:providers:pulumi-nodejs", "create pulumi:pulumi:Stack"]);
+    expect(mutating()).toEqual([]);
+    expect(isEmpty(server)).toBe(true);
+  });
+
+  it("pulumi up creates the key pair, security group and instance through the official SDK", async () => {
+    const r = await project.withEvents(["up", "--yes", "--stack", STACK]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(opsOf(r.steps)).toEqual(["create berth:index:DockerHost", "create pulumi-nodejs:dynamic/berth:TencentInstance", "create pulumi:providers:pulumi-nodejs", "create pulumi:pulumi:Stack"]);
+    const s = server.state;
+    expect([s.instances.size, s.keyPairs.size, s.securityGroups.size]).toEqual([1, 1, 1]);
+    const inst = [...s.instances.values()][0]!;
+    const key = [...s.keyPairs.values()][0]!;
+    const sg = [...s.securityGroups.values()][0]!;
+    const cfg = stackConfig("tencent");
+    expect(inst).toMatchObject({ region: "ap-guangzhou", zone: "ap-guangzhou-3", imageId: "img-487zeit5", instanceType: "S5.MEDIUM4", state: "RUNNING", bandwidthOut: 5 });
+    expect(inst.keyIds).toEqual([key.id]);
+    expect(inst.securityGroupIds).toEqual([sg.id]);
+    expect(key.publicKey).toBe(cfg.host.sshPublicKey);
+    expect(sg.ingress.some((p) => p.Port === "22" && p.Action === "ACCEPT")).toBe(true);
+    // The instance boots with exactly what `berth render` makes for this stack.
+    expect(Buffer.from(inst.userData ?? "", "base64").toString("utf8")).toBe(render(cfg).userData);
+    // Every call was signed with the stack's secret key (the stand-in refuses anything else).
+    expect(server.requests.length).toBeGreaterThan(3);
+    expect(new Set(server.requests.map((q) => q.secretId))).toEqual(new Set([SECRET_ID]));
+
+    const out = await project.outputs(STACK);
+    expect(out.publicIp).toBe(inst.publicIp);
+    expect(out.ssh).toBe(`ssh -p 22 ubuntu@${inst.publicIp}`);
+    expect(out.mirrors).toEqual({ dockerCe: ["tencent-internal", "tencent"], installer: ["tuna"], conda: ["tuna"], pypi: ["tencent-internal"] });
+  });
+
+  it("keeps the secret key out of the state", async () => {
+    const backend = project.backendText();
+    expect(backend).toContain("TencentInstance");
+    expect(backend).not.toContain(SECRET_KEY);
+    expect((await project.ok(["stack", "export", "--show-secrets", "--stack", STACK])).stdout).toContain(SECRET_KEY);
+  });
+
+  it("pulumi up again changes nothing and calls no mutating API", async () => {
+    const before = mutating().length;
+    const r = await project.withEvents(["up", "--yes", "--stack", STACK]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(new Set(r.steps.map((s) => s.op))).toEqual(new Set(["same"]));
+    expect(mutating().length).toBe(before);
+  });
+
+  it("pulumi destroy terminates the instance and removes the key pair and security group", async () => {
+    const r = await project.withEvents(["destroy", "--yes", "--stack", STACK]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(opsOf(r.steps)).toEqual(["delete berth:index:DockerHost", "delete pulumi-nodejs:dynamic/berth:TencentInstance", "delete pulumi:providers:pulumi-nodejs", "delete pulumi:pulumi:Stack"]);
+    expect(isEmpty(server)).toBe(true);
+    expect(mutating()).toEqual(expect.arrayContaining(["TerminateInstances", "DeleteKeyPairs", "DeleteSecurityGroup"]));
+    expect(await project.resources(STACK)).toEqual([]);
+  });
+});
