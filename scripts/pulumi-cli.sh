@@ -28,7 +28,7 @@ set -euo pipefail
 log() { printf 'pulumi-cli: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." >/dev/null && pwd)"
 command -v node >/dev/null 2>&1 || die "node is not on PATH (berth needs Node.js 20 or newer)"
 version="$(node -e '
   const lock = require(process.argv[1]);
@@ -40,11 +40,21 @@ cache_root="${BERTH_CACHE_DIR:-$HOME/.cache/berth}/pulumi"
 cache="$cache_root/$version"
 # The last sdk/v3 release whose module still carried nodejs/cmd/pulumi-language-nodejs.
 legacy_langhost_sdk="v3.68.0"
+langhost_module="github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3"
+
+# Set before anything runs pulumi, `pulumi version` included.
+export PULUMI_SKIP_UPDATE_CHECK="${PULUMI_SKIP_UPDATE_CHECK:-true}"
+export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="${PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION:-true}"
 
 have_version() { # $1: a pulumi binary
   local v
   v="$("$1" version 2>/dev/null | tr -d '[:space:]')" || return 1
   [[ "$v" == "v$version" ]]
+}
+
+# The three programs berth needs from a CLI directory.
+has_parts() { # $1: a bin dir
+  [[ -x "$1/pulumi" && -x "$1/pulumi-language-nodejs" && -x "$1/pulumi-resource-pulumi-nodejs" ]]
 }
 
 from_path() {
@@ -62,7 +72,8 @@ from_installed() {
 }
 
 from_cache() {
-  [[ -x "$cache/bin/pulumi" && -f "$cache/SOURCE" ]] || return 1
+  # Only a checked, complete CLI is ever moved into the cache (provide), so files suffice here.
+  [[ -f "$cache/SOURCE" ]] && has_parts "$cache/bin" || return 1
   bin_dir="$cache/bin"; source_note="cache: $cache ($(head -n 1 "$cache/SOURCE"))"
 }
 
@@ -70,25 +81,23 @@ from_cache() {
 download() {
   local stage="$1" base="https://get.pulumi.com/releases/sdk"
   local tarball="pulumi-v$version-linux-x64.tar.gz" sums="pulumi-$version-checksums.txt"
-  [[ "$(uname -m)" == x86_64 ]] || return 1
+  [[ "$(uname -s)" == Linux && "$(uname -m)" == x86_64 ]] || return 1
   command -v curl >/dev/null 2>&1 || return 1
   curl -fsSL --connect-timeout 5 --max-time 30 -o "$stage/$sums" "$base/$sums" 2>/dev/null || return 1
   log "downloading $base/$tarball"
   curl -fsSL --connect-timeout 5 --max-time 600 -o "$stage/$tarball" "$base/$tarball" || return 1
   (cd "$stage" && grep " $tarball\$" "$sums" | sha256sum -c --quiet -) || die "$tarball does not match $sums"
-  tar -xzf "$stage/$tarball" -C "$stage"
-  mkdir -p "$stage/out/bin"
-  cp -a "$stage"/pulumi/* "$stage/out/bin/"
+  tar -xzf "$stage/$tarball" -C "$stage" || return 1
+  mkdir -p "$stage/out/bin" && cp -a "$stage"/pulumi/* "$stage/out/bin/" || return 1
   printf 'official release %s from %s\n' "$version" "$base/$tarball" > "$stage/out/SOURCE"
 }
 
-# Writes a wrapper module in $1 that requires module $2@$3 with $2's own requirements (so the
-# build uses the versions the release was tested with) minus the replace lines for $4 (a
-# module the wrapper requires directly instead).
+# Writes a go.mod in $1 (the current directory) that requires module $2@$3 with $2's own
+# requirements and replaces (so the build uses the versions the release was tested with),
+# minus the replace line for $4 (a module the wrapper requires directly instead).
 wrapper_module() {
   local dir="$1" mod="$2" ver="$3" drop="$4" modfile
-  mkdir -p "$dir"
-  modfile="$(cd "$dir" && go mod download -json "$mod@$ver" | node -e '
+  modfile="$(go mod download -json "$mod@$ver" | node -e '
     let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {
       const j = JSON.parse(s); if (j.Error) { console.error(j.Error); process.exit(1); } console.log(j.GoMod);
     });')" || return 1
@@ -99,53 +108,53 @@ wrapper_module() {
   } > "$dir/go.mod"
 }
 
-build() {
-  local stage="$1" go_version
-  command -v go >/dev/null 2>&1 || return 1
-  go_version="$(go env GOVERSION)"
+# Runs in a subshell: the Go settings stay out of the pulumi this script execs.
+build() (
+  set -uo pipefail
+  stage="$1"
+  command -v go >/dev/null 2>&1 || { log "no Go toolchain on PATH"; exit 1; }
+  go_version="$(go env GOVERSION)" || exit 1
   export GOFLAGS="-mod=mod" GOTOOLCHAIN="${GOTOOLCHAIN:-local}"
   # sum.golang.org answered 404 for pkg/v3 releases here while the proxy serves them.
   export GONOSUMDB="${GONOSUMDB:+$GONOSUMDB,}github.com/pulumi/pulumi/pkg"
-  local ldv="github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
-  mkdir -p "$stage/out/bin"
+  ldv="github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
+  mkdir -p "$stage/out/bin" "$stage/cli" "$stage/lh" || exit 1
 
   log "building pulumi v$version from github.com/pulumi/pulumi/pkg/v3 (first run only; several minutes)"
-  (
-    cd "$(mktemp -d "$stage/cli.XXXX")"
-    wrapper_module "$PWD" github.com/pulumi/pulumi/pkg/v3 "v$version" github.com/pulumi/pulumi/sdk/v3
-    echo "require github.com/pulumi/pulumi/sdk/v3 v$version" >> go.mod
-    go build -trimpath -ldflags "-s -w -X $ldv=v$version" -o "$stage/out/bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-  ) || { log "the pulumi build failed (above)"; return 1; }
+  cd "$stage/cli" || exit 1
+  wrapper_module "$PWD" github.com/pulumi/pulumi/pkg/v3 "v$version" github.com/pulumi/pulumi/sdk/v3 || exit 1
+  echo "require github.com/pulumi/pulumi/sdk/v3 v$version" >> go.mod || exit 1
+  go build -trimpath -ldflags "-s -w -X $ldv=v$version" -o "$stage/out/bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi || exit 1
 
-  local lh_note
   log "building pulumi-language-nodejs"
-  if (
-    cd "$(mktemp -d "$stage/lh.XXXX")"
-    wrapper_module "$PWD" github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 "v$version" github.com/pulumi/pulumi/sdk/v3 2>/dev/null
-    echo "require github.com/pulumi/pulumi/sdk/v3 v$version" >> go.mod
-    go build -trimpath -ldflags "-s -w -X $ldv=v$version" -o "$stage/out/bin/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3
-  ) 2>/dev/null; then
-    lh_note="built from github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@v$version"
+  cd "$stage/lh" || exit 1
+  # Fall back to the older host only when the proxy lacks the module; any other failure is an error.
+  if go mod download -json "$langhost_module@v$version" > "$stage/lh.json" 2>/dev/null || ! grep -q '"Error"' "$stage/lh.json"; then
+    wrapper_module "$PWD" "$langhost_module" "v$version" github.com/pulumi/pulumi/sdk/v3 || exit 1
+    echo "require github.com/pulumi/pulumi/sdk/v3 v$version" >> go.mod || exit 1
+    go build -trimpath -ldflags "-s -w -X $ldv=v$version" -o "$stage/out/bin/pulumi-language-nodejs" "$langhost_module" || exit 1
+    lh_note="built from $langhost_module@v$version"
   else
-    log "the module proxy does not serve pulumi-language-nodejs at v$version; building it from github.com/pulumi/pulumi/sdk/v3@$legacy_langhost_sdk"
-    (
-      cd "$(mktemp -d "$stage/lh.XXXX")"
-      wrapper_module "$PWD" github.com/pulumi/pulumi/sdk/v3 "$legacy_langhost_sdk" none
-      go build -trimpath -ldflags "-s -w -X $ldv=$legacy_langhost_sdk" -o "$stage/out/bin/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
-    ) || { log "the language host build failed (above)"; return 1; }
+    log "the module proxy does not serve pulumi-language-nodejs at v$version ($(grep -o '"Error": *"[^"]*' "$stage/lh.json" | head -n 1 | cut -c1-160)); building it from github.com/pulumi/pulumi/sdk/v3@$legacy_langhost_sdk"
+    wrapper_module "$PWD" github.com/pulumi/pulumi/sdk/v3 "$legacy_langhost_sdk" none || exit 1
+    go build -trimpath -ldflags "-s -w -X $ldv=$legacy_langhost_sdk" -o "$stage/out/bin/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs || exit 1
     lh_note="built from github.com/pulumi/pulumi/sdk/v3@$legacy_langhost_sdk (nodejs/cmd/pulumi-language-nodejs); not served at v$version"
   fi
 
-  local launcher="$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
-  [[ -f "$launcher" ]] || { log "no $launcher (run npm install)"; return 1; }
-  install -m 0755 "$launcher" "$stage/out/bin/pulumi-resource-pulumi-nodejs"
+  launcher="$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+  [[ -f "$launcher" ]] || { log "no $launcher (run npm install)"; exit 1; }
+  install -m 0755 "$launcher" "$stage/out/bin/pulumi-resource-pulumi-nodejs" || exit 1
   {
     echo "built from Go modules with $go_version"
     echo "pulumi: built from github.com/pulumi/pulumi/pkg/v3@v$version"
     echo "pulumi-language-nodejs: $lh_note"
     echo "pulumi-resource-pulumi-nodejs: copied from @pulumi/pulumi $version (npm)"
   } > "$stage/out/SOURCE"
-}
+)
+
+stage=""
+cleanup() { [[ -n "$stage" ]] && rm -rf "$stage"; return 0; }
+trap cleanup EXIT
 
 provide() {
   from_path && return 0
@@ -155,32 +164,30 @@ provide() {
   # One provider at a time; a second caller waits and then finds the cache.
   exec 9>"$cache_root/.lock-$version"
   flock 9
-  from_cache && return 0
-  local stage started
+  if from_cache; then exec 9>&-; return 0; fi
+  local started=$SECONDS
   stage="$(mktemp -d "$cache_root/.stage-$version.XXXX")"
-  started=$SECONDS
   if download "$stage"; then :
   elif build "$stage"; then :
   else
-    rm -rf "$stage"
-    die "no Pulumi CLI v$version: not on PATH, not in ~/.pulumi/versions/$version, get.pulumi.com unreachable, and the Go build failed or no Go toolchain is installed"
+    die "no Pulumi CLI v$version: not on PATH, not in ~/.pulumi/versions/$version, get.pulumi.com unreachable, and the Go build failed (above) or no Go toolchain is installed"
+  fi
+  # Only a complete, working CLI goes into the cache.
+  if ! has_parts "$stage/out/bin" || ! have_version "$stage/out/bin/pulumi"; then
+    die "the provided CLI in $stage/out/bin is incomplete or does not report v$version"
   fi
   echo "took $((SECONDS - started)) s on $(date -u +%Y-%m-%dT%H:%M:%SZ)" >> "$stage/out/SOURCE"
   rm -rf "$cache"
   mv "$stage/out" "$cache"
-  chmod -R u+w "$stage" 2>/dev/null || true
-  rm -rf "$stage"
-  flock -u 9
-  have_version "$cache/bin/pulumi" || die "$cache/bin/pulumi does not report v$version"
+  exec 9>&-
   log "provided Pulumi CLI v$version in $((SECONDS - started)) s: $cache/bin"
   bin_dir="$cache/bin"; source_note="cache: $cache ($(head -n 1 "$cache/SOURCE"))"
 }
 
 bin_dir="" source_note=""
 provide
+cleanup; stage=""
 export PATH="$bin_dir:$PATH"
-export PULUMI_SKIP_UPDATE_CHECK="${PULUMI_SKIP_UPDATE_CHECK:-true}"
-export PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION="${PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION:-true}"
 
 if [[ "${1:-}" == "--where" ]]; then
   echo "$bin_dir"
