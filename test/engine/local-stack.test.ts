@@ -13,7 +13,7 @@ import { kitInfo } from "../../src/local/kit.js";
 import { destroyVm, listVms, vmContainerName } from "../../src/local/vm.js";
 import { PROJECT_DIR } from "../helpers/config.js";
 import { sh } from "../integration/helpers.js";
-import { opsOf, PulumiProject, secretPlaintext } from "./pulumi.js";
+import { opsOf, PulumiProject, secretPlaintext, withoutSecrets } from "./pulumi.js";
 
 const STACK = "local";
 // The stack file names no host.name, so the VM is named after the stack.
@@ -40,30 +40,39 @@ async function httpBody(url: string): Promise<string> {
   return (await res.text()).trim();
 }
 
+/** Set once this run has checked that no VM of this name existed; only then is the VM ours to remove. */
+let ownsVm = false;
+
 beforeAll(async () => {
-  // Another run's VM of the same name would make `pulumi up` fail for the wrong reason.
+  // Another VM of this name (the README's `pulumi up`, `berth local up`) is the developer's: refuse
+  // to run rather than touch it.
   expect(await listVms(), "a VM named like the test stack exists already; `berth local down --stack stacks/Pulumi.local.yaml` it first").not.toContain(VM);
+  ownsVm = true;
   await project.ok(["stack", "init", STACK]);
   await project.ok(["config", "set", "--stack", STACK, "--path", "berth:app.registry.password", "--secret"], { stdin: kit.registryPassword });
 });
 
 afterAll(async () => {
-  const r = await project.run(["destroy", "--yes", "--stack", STACK]);
-  if (r.code !== 0) console.error(r.stdout, r.stderr);
-  if ((await listVms()).includes(VM)) await destroyVm(VM);
-  project.remove();
+  try {
+    if (!ownsVm) return;
+    const r = await project.run(["destroy", "--yes", "--stack", STACK]);
+    if (r.code !== 0) console.error(r.stdout, r.stderr);
+    if ((await listVms()).includes(VM)) await destroyVm(VM);
+  } finally {
+    project.remove();
+  }
 });
 
 describe.sequential("pulumi on the local stack", () => {
   it("reads the stack file through stackConfigDir and keeps the password encrypted in it", () => {
     const copied = parse(project.stackFile(STACK)) as { encryptionsalt?: string; config: Record<string, { registry?: { password?: unknown } }> };
-    const original = parse(readFileSync(join(PROJECT_DIR, "stacks/Pulumi.local.yaml"), "utf8")) as { config: Record<string, unknown> };
+    const original = parse(withoutSecrets(readFileSync(join(PROJECT_DIR, "stacks/Pulumi.local.yaml"), "utf8"))) as { config: Record<string, unknown> };
     // The CLI added the encryption salt and the encrypted password; the rest is the repo's file.
     expect(copied.encryptionsalt).toMatch(/^v1:/);
     expect(copied.config["berth:app"]?.registry?.password).toEqual({ secure: expect.stringMatching(/^v1:/) });
     delete copied.config["berth:app"]?.registry?.password;
     expect(copied.config).toEqual(original.config);
-    expect(project.stackFile(STACK)).not.toContain(kit.registryPassword);
+    expect(project.stackFile(STACK).includes(kit.registryPassword)).toBe(false);
   });
 
   it("pulumi preview shows the plan and creates nothing", async () => {
@@ -104,7 +113,7 @@ describe.sequential("pulumi on the local stack", () => {
     expect(fps).toContain(out.hostKeyFingerprint);
     const vmRes = (await project.resources(STACK, { showSecrets: true })).find((x) => x.type === "pulumi-nodejs:dynamic/berth:LocalVm");
     const privateKey = secretPlaintext(vmRes?.outputs?.privateKey);
-    expect(privateKey).toContain("PRIVATE KEY");
+    expect(privateKey.includes("PRIVATE KEY")).toBe(true);
     const ex = new SshExecutor({ host: "127.0.0.1", port: sshPort, username: "debian", privateKey: new Sensitive(privateKey), hostKeyFingerprint: String(out.hostKeyFingerprint) });
     try {
       // The running container is the app, from the kit's v1 image.
@@ -120,12 +129,13 @@ describe.sequential("pulumi on the local stack", () => {
   it("keeps secrets out of the state: the registry password and the generated key are encrypted", async () => {
     const backend = project.backendText();
     expect(backend.length).toBeGreaterThan(1000);
-    expect(backend).not.toContain(kit.registryPassword);
-    expect(backend).not.toContain("PRIVATE KEY");
+    // Booleans, not toContain: a failure must not print the secrets into the test log.
+    expect(backend.includes(kit.registryPassword)).toBe(false);
+    expect(backend.includes("PRIVATE KEY")).toBe(false);
     // …while the decrypted export holds both, so the check above looked at the right state.
     const secrets = (await project.ok(["stack", "export", "--show-secrets", "--stack", STACK])).stdout;
-    expect(secrets).toContain(kit.registryPassword);
-    expect(secrets).toContain("PRIVATE KEY");
+    expect(secrets.includes(kit.registryPassword)).toBe(true);
+    expect(secrets.includes("PRIVATE KEY")).toBe(true);
   });
 
   it("pulumi up with nothing changed changes nothing", async () => {

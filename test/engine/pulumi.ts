@@ -3,16 +3,18 @@
  *
  * The copy is needed because the CLI writes to the project: `pulumi stack init` adds an
  * `encryptionsalt` to stacks/Pulumi.<stack>.yaml and `pulumi config set` edits it. The copy
- * holds Pulumi.yaml, package.json, tsconfig.json, src/ and stacks/ byte for byte, with
- * node_modules linked, so Pulumi loads the program and the stack file the way it does in a
+ * holds Pulumi.yaml, package.json, tsconfig.json, src/ and stacks/, with node_modules linked;
+ * from the stack files it drops an `encryptionsalt` and `secure:` values that the developer's
+ * own `pulumi stack init` may have left there (they belong to another passphrase), so Pulumi loads the program and the stack file the way it does in a
  * user's checkout (stackConfigDir: stacks). Each project gets its own file backend, secrets
  * passphrase and PULUMI_HOME in a temporary directory; update checks and plugin downloads are
  * off (scripts/pulumi-cli.sh).
  */
 import { execFile } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { isMap, parseDocument, visit } from "yaml";
 import { PROJECT_DIR } from "../helpers/config.js";
 
 export const PULUMI_CLI = join(PROJECT_DIR, "scripts/pulumi-cli.sh");
@@ -43,6 +45,10 @@ export class PulumiProject {
     this.dir = join(root, "project");
     this.stateDir = join(root, "state");
     for (const f of COPIED) cpSync(join(PROJECT_DIR, f), join(this.dir, f), { recursive: true });
+    for (const f of readdirSync(join(this.dir, "stacks")).filter((n) => n.endsWith(".yaml"))) {
+      const file = join(this.dir, "stacks", f);
+      writeFileSync(file, withoutSecrets(readFileSync(file, "utf8")));
+    }
     symlinkSync(join(PROJECT_DIR, "node_modules"), join(this.dir, "node_modules"), "dir");
     const { PULUMI_ACCESS_TOKEN: _token, ...inherited } = process.env;
     this.env = {
@@ -119,6 +125,22 @@ export class PulumiProject {
   }
 }
 
+/** A stack file without `encryptionsalt` and without `{ secure: … }` values; unchanged if it has neither. */
+export function withoutSecrets(text: string): string {
+  const doc = parseDocument(text);
+  let changed = doc.delete("encryptionsalt");
+  visit(doc, {
+    Pair(_, pair) {
+      if (isMap(pair.value) && pair.value.items.length === 1 && pair.value.has("secure")) {
+        changed = true;
+        return visit.REMOVE;
+      }
+      return undefined;
+    },
+  });
+  return changed ? doc.toString() : text;
+}
+
 /** A secret as `pulumi stack export --show-secrets` writes it: `{ <sig>, plaintext: "<JSON>" }`. */
 export function secretPlaintext(v: unknown): string {
   if (typeof v === "object" && v !== null && typeof (v as { plaintext?: unknown }).plaintext === "string") return JSON.parse((v as { plaintext: string }).plaintext) as string;
@@ -127,12 +149,8 @@ export function secretPlaintext(v: unknown): string {
 
 /** Resource steps from an event log: one per resource, its final op (pre-event order). */
 export function readSteps(file: string): StepEvent[] {
-  let text = "";
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    return [];
-  }
+  // A missing log is an error, so that "no steps" can never pass for "no log".
+  const text = readFileSync(file, "utf8");
   const steps: StepEvent[] = [];
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;

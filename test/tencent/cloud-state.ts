@@ -46,8 +46,9 @@ export interface Policy {
   PolicyIndex: number;
   Protocol: string;
   Port?: string;
-  CidrBlock?: string;
-  Ipv6CidrBlock?: string;
+  /** "" when the rule is for the other address family, as the API answers. */
+  CidrBlock: string;
+  Ipv6CidrBlock: string;
   Action: string;
   PolicyDescription: string;
 }

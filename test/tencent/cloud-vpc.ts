@@ -55,7 +55,7 @@ function policy(raw: unknown, where: string, index: number): Policy {
   if (cidr6 !== undefined && !validCidr6(cidr6)) throw new ApiError("InvalidParameterValue.Malformed", `${where}.Ipv6CidrBlock \`${cidr6}\` is malformed.`);
   const action = optStr(p, "Action") ?? "";
   if (action !== "ACCEPT" && action !== "DROP") throw new ApiError("InvalidParameterValue.Range", `${where}.Action must be ACCEPT or DROP.`);
-  return { PolicyIndex: index, Protocol: protocol, ...(port !== undefined ? { Port: port } : {}), ...(cidr !== undefined ? { CidrBlock: cidr } : { Ipv6CidrBlock: cidr6 ?? "" }), Action: action, PolicyDescription: optStr(p, "PolicyDescription") ?? "" };
+  return { PolicyIndex: index, Protocol: protocol, ...(port !== undefined ? { Port: port } : {}), CidrBlock: cidr ?? "", Ipv6CidrBlock: cidr6 ?? "", Action: action, PolicyDescription: optStr(p, "PolicyDescription") ?? "" };
 }
 
 const CreateSecurityGroup: Handler = (s, p, region) => {

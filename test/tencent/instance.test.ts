@@ -23,7 +23,7 @@ describe("create → read → delete", () => {
     const api = apiFor(server);
     const host = await createInstance(api, spec({ sshCidrs: ["0.0.0.0/0", "::/0", "2001:db8::/32"], appPorts: [] }));
     const policies = (await api.vpc.request("DescribeSecurityGroupPolicies", { SecurityGroupId: host.securityGroupId })) as any;
-    const ingress = policies.SecurityGroupPolicySet.Ingress.map((r: any) => `${r.Port} ${r.CidrBlock ?? "-"} ${r.Ipv6CidrBlock ?? "-"}`);
+    const ingress = policies.SecurityGroupPolicySet.Ingress.map((r: any) => `${r.Port} ${r.CidrBlock || "-"} ${r.Ipv6CidrBlock || "-"}`);
     expect(ingress).toEqual(["22 0.0.0.0/0 -", "22 - ::/0", "22 - 2001:db8::/32"]);
     await deleteInstance(api, host);
     expect(isEmpty(server)).toBe(true);
