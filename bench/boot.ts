@@ -10,6 +10,7 @@ import { render } from "../src/bootstrap/render.js";
 import { loadStackFile } from "../src/config/stackfile.js";
 import { kitUp } from "../src/local/kit.js";
 import { createVm, destroyVm } from "../src/local/vm.js";
+import { median } from "./stats.js";
 
 const runs = Number(process.argv[2] ?? 3);
 
@@ -36,7 +37,6 @@ async function once(name: string, userData: string, status: boolean): Promise<nu
   return vm.bootMs / 1000;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 await kitUp();
 const floor: number[] = [];

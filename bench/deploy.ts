@@ -14,10 +14,10 @@ import { deployAll } from "../src/deploy/hosts.js";
 import { kitInfo, kitUp } from "../src/local/kit.js";
 import { destroyVm, type LocalVm } from "../src/local/vm.js";
 import { appPlan, bootDeployHost, executor, KEYS } from "../test/integration/deploy-helpers.js";
+import { median } from "./stats.js";
 
 const vms = Number(process.argv[2] ?? 4);
 const runs = Number(process.argv[3] ?? 3);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const secs = async (fn: () => Promise<unknown>) => {
   const t0 = performance.now();
   await fn();

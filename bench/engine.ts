@@ -11,9 +11,9 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { kitInfo, kitUp } from "../src/local/kit.js";
 import { PulumiProject } from "../test/engine/pulumi.js";
+import { median } from "./stats.js";
 
 const runs = Number(process.argv[2] ?? 5);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function timed(p: PulumiProject, args: string[]): Promise<number> {

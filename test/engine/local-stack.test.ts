@@ -133,7 +133,7 @@ describe.sequential("pulumi on the local stack", () => {
     expect(backend.includes(kit.registryPassword)).toBe(false);
     expect(backend.includes("PRIVATE KEY")).toBe(false);
     // …while the decrypted export holds both, so the check above looked at the right state.
-    const secrets = (await project.ok(["stack", "export", "--show-secrets", "--stack", STACK])).stdout;
+    const secrets = await project.exportText(STACK, { showSecrets: true });
     expect(secrets.includes(kit.registryPassword)).toBe(true);
     expect(secrets.includes("PRIVATE KEY")).toBe(true);
   });

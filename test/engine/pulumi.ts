@@ -30,8 +30,6 @@ export interface RunResult {
 export interface StepEvent {
   op: string;
   type: string;
-  name: string;
-  diffs: string[];
 }
 
 export class PulumiProject {
@@ -56,8 +54,6 @@ export class PulumiProject {
       PULUMI_BACKEND_URL: `file://${this.stateDir}`,
       PULUMI_CONFIG_PASSPHRASE: passphrase,
       PULUMI_HOME: join(root, "pulumi-home"),
-      PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       // Shows the hidden --event-log flag: one JSON engine event per line, what tests read steps from.
       PULUMI_DEBUG_COMMANDS: "true",
       NO_COLOR: "1",
@@ -113,10 +109,14 @@ export class PulumiProject {
     return JSON.parse(r.stdout) as Record<string, unknown>;
   }
 
+  /** `pulumi stack export` as text; with showSecrets, secrets decrypted. */
+  async exportText(stack: string, opts: { showSecrets?: boolean } = {}): Promise<string> {
+    return (await this.ok(["stack", "export", "--stack", stack, ...(opts.showSecrets ? ["--show-secrets"] : [])])).stdout;
+  }
+
   /** The resources in the stack's state, from `pulumi stack export`. */
   async resources(stack: string, opts: { showSecrets?: boolean } = {}): Promise<{ type: string; urn: string; id?: string; outputs?: Record<string, unknown> }[]> {
-    const r = await this.ok(["stack", "export", "--stack", stack, ...(opts.showSecrets ? ["--show-secrets"] : [])]);
-    const d = JSON.parse(r.stdout) as { deployment: { resources?: { type: string; urn: string; id?: string; outputs?: Record<string, unknown> }[] } };
+    const d = JSON.parse(await this.exportText(stack, opts)) as { deployment: { resources?: { type: string; urn: string; id?: string; outputs?: Record<string, unknown> }[] } };
     return d.deployment.resources ?? [];
   }
 
@@ -147,17 +147,17 @@ export function secretPlaintext(v: unknown): string {
   throw new Error(`not a decrypted secret: ${JSON.stringify(v)?.slice(0, 80)}`);
 }
 
-/** Resource steps from an event log: one per resource, its final op (pre-event order). */
+/** The steps an event log announces (its resourcePreEvents), in order. */
 export function readSteps(file: string): StepEvent[] {
   // A missing log is an error, so that "no steps" can never pass for "no log".
   const text = readFileSync(file, "utf8");
   const steps: StepEvent[] = [];
   for (const line of text.split("\n")) {
     if (!line.trim()) continue;
-    const ev = JSON.parse(line) as { resourcePreEvent?: { metadata: { op: string; urn: string; type: string; diffs?: string[] } } };
+    const ev = JSON.parse(line) as { resourcePreEvent?: { metadata: { op: string; type: string } } };
     const m = ev.resourcePreEvent?.metadata;
     if (!m) continue;
-    steps.push({ op: m.op, type: m.type, name: m.urn.split("::").pop() ?? "", diffs: m.diffs ?? [] });
+    steps.push({ op: m.op, type: m.type });
   }
   return steps;
 }

@@ -82,7 +82,7 @@ describe.sequential("pulumi on the Tencent Cloud stack, against the local API st
     expect(backend).toContain("TencentInstance");
     // Booleans, not toContain: a failure must not print the key into the test log.
     expect(backend.includes(SECRET_KEY)).toBe(false);
-    expect((await project.ok(["stack", "export", "--show-secrets", "--stack", STACK])).stdout.includes(SECRET_KEY)).toBe(true);
+    expect((await project.exportText(STACK, { showSecrets: true })).includes(SECRET_KEY)).toBe(true);
   });
 
   it("pulumi up again changes nothing and calls no mutating API", async () => {
