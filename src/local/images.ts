@@ -39,7 +39,7 @@ export function ensureVmImage(): Promise<string> {
 }
 
 export function ensureMirrorImage(): Promise<string> {
-  return ensureImageFromDir("kit-mirror", ["Dockerfile", "build-mirror.sh", "conda-standin-installer.sh"]);
+  return ensureImageFromDir("kit-mirror", ["Dockerfile", "build-mirror.sh", "conda-standin-installer.sh", "labkit-signing-key.asc"]);
 }
 
 export function ensureRegistryImage(): Promise<string> {

@@ -14,6 +14,12 @@ import { cacheDir, engine, KIT_LABEL, removeContainer, VM_LABEL } from "./engine
 import { APP_TAGS, pushAppImages, type AppTag } from "./kit-app.js";
 import { ensureLabNetwork, ensureService, LAB_NETWORK, waitHttp } from "./lab-net.js";
 
+/**
+ * Fingerprint of the kit mirror's throwaway signing key (images/kit-mirror/labkit-signing-key.asc).
+ * The key is fixed so that a stack can pin it like any custom mirror's own key.
+ */
+export const KIT_MIRROR_KEY_FINGERPRINT = "BFA803565EC5A632A51D5C8D22BDA605CDEF55B1";
+
 export interface KitInfo {
   network: string;
   mirrorUrl: string;

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { engine, followProgress, KIT_LABEL } from "../../src/local/engine.js";
-import { kitUp } from "../../src/local/kit.js";
+import { KIT_MIRROR_KEY_FINGERPRINT, kitUp } from "../../src/local/kit.js";
 
 async function kitContainerIds(): Promise<string[]> {
   const cs = await engine().listContainers({ all: true, filters: { label: [`${KIT_LABEL}=1`] } });
@@ -29,6 +29,14 @@ describe("lab kit", () => {
     const base = `${kit.mirrorHostUrl}/docker-ce/linux/debian`;
     const key = await (await fetch(`${base}/gpg`)).text();
     expect(key).toContain("BEGIN PGP PUBLIC KEY BLOCK");
+    // The published key is the kit's fixed throwaway key, and signs the index.
+    const gnupg = mkdtempSync(join(tmpdir(), "berth-kit-gpg-"));
+    try {
+      const listed = execFileSync("gpg", ["--homedir", gnupg, "--batch", "--with-colons", "--show-keys"], { input: key, encoding: "utf8" });
+      expect(listed.split("\n").filter((l) => l.startsWith("fpr:")).map((l) => l.split(":")[9])).toEqual([KIT_MIRROR_KEY_FINGERPRINT]);
+    } finally {
+      rmSync(gnupg, { recursive: true, force: true });
+    }
     const inRelease = await (await fetch(`${base}/dists/bookworm/InRelease`)).text();
     expect(inRelease).toContain("BEGIN PGP SIGNED MESSAGE");
     expect(inRelease).toMatch(/Components: stable/);

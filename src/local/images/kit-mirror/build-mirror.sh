@@ -77,9 +77,11 @@ apt-ftparchive \
   -o APT::FTPArchive::Release::Architectures=amd64 -o APT::FTPArchive::Release::Components=stable \
   release dists/bookworm > "$work/Release"
 mv "$work/Release" dists/bookworm/Release
+# The kit's own throwaway key (labkit-signing-key.asc, committed on purpose): a fixed key gives
+# every machine the same fingerprint, which stacks/Pulumi.local.yaml pins like any custom mirror's.
 export GNUPGHOME="$work/gnupg"
 mkdir -m 700 "$GNUPGHOME"
-gpg --batch --quiet --passphrase '' --quick-gen-key "berth lab kit (throwaway) <kit@berth.lab>" rsa3072 sign never
+gpg --batch --quiet --import /build/labkit-signing-key.asc
 gpg --batch --quiet --yes --clearsign -o dists/bookworm/InRelease dists/bookworm/Release
 gpg --batch --quiet --yes -abs -o dists/bookworm/Release.gpg dists/bookworm/Release
 gpg --batch --armor --export > "$work/gpg.asc" && mv "$work/gpg.asc" gpg
