@@ -89,7 +89,8 @@ export class AppDeploymentProvider implements pulumi.dynamic.ResourceProvider {
     // Only the stored provider is out of date (written by an older berth): nothing to do on the host.
     if (same(olds.app, news.app) && same(olds.secrets, news.secrets) && same(olds.target, news.target) && staleProvider(olds))
       return { outs: { ...olds, providerFormat: PROVIDER_FORMAT } };
-    const r = await run(news, hostPin(news.target.hostKeyFingerprint, olds.seenHostKey));
+    // The key of the last deploy: recorded, or (in a state from before seenHostKey) the pin it used.
+    const r = await run(news, hostPin(news.target.hostKeyFingerprint, olds.seenHostKey || olds.target.hostKeyFingerprint || undefined));
     return { outs: { ...news, ...r, providerFormat: PROVIDER_FORMAT } };
   }
 

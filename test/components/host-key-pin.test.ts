@@ -57,6 +57,13 @@ describe("AppDeployment", () => {
     await expect(appDeploymentProvider.update("id", olds, news)).rejects.toThrow(/host key is SHA256:\S+, but the configured fingerprint is SHA256:B{43}/);
   });
 
+  it("a state from before seenHostKey: the pin its last deploy used is the recorded key", async () => {
+    const { seenHostKey: _s, ...older } = app("registry.lab:5000/team/web:v3");
+    const olds = { ...older, target: { ...older.target, hostKeyFingerprint: RECORDED } };
+    const news = { target: { ...olds.target, hostKeyFingerprint: "" }, app: app("registry.lab:5000/team/web:v4").app, secrets: olds.secrets };
+    await expect(appDeploymentProvider.update("id", olds, news)).rejects.toThrow(new Error(refusal(`${sshd.user}@127.0.0.1:${sshd.port}`)));
+  });
+
   it("the delete pins the recorded key too: it runs nothing on a host whose key changed", async () => {
     await expect(appDeploymentProvider.delete("id", app("registry.lab:5000/team/web:v3"))).rejects.toThrow(/host key is SHA256:\S+, but the configured fingerprint is SHA256:A{43}/);
   });
