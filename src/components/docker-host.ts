@@ -26,7 +26,10 @@ interface Reached {
   ip: pulumi.Output<string>;
   sshHost: pulumi.Output<string>;
   sshPort: pulumi.Output<number>;
+  /** The pin the stack gives (or the local VM's own key); "" when berth records the key it sees. */
   hostKey: pulumi.Output<string>;
+  /** The key berth saw when it bootstrapped the host over SSH (an existing server). */
+  seenHostKey?: pulumi.Output<string>;
   privateKey?: pulumi.Input<string>;
   ready: pulumi.Resource;
 }
@@ -48,15 +51,17 @@ export class DockerHost extends pulumi.ComponentResource {
     const reached = this.#host(name, args, rendered);
     const user = h.user;
     const app = cfg.app;
+    let seenHostKey = reached.seenHostKey;
     if (app) {
       const privateKey = reached.privateKey ?? args.sshPrivateKey;
       if (privateKey === undefined) throw new pulumi.RunError("berth:sshPrivateKey: needed to deploy berth:app over SSH — pulumi config set --secret berth:sshPrivateKey < ~/.ssh/id_ed25519");
       const split = splitAppSecrets(app);
-      new AppDeployment(`${name}-app`, {
+      const deployment = new AppDeployment(`${name}-app`, {
         target: pulumi.all([reached.sshHost, reached.sshPort, reached.hostKey]).apply(([host, port, fp]) => ({ host, port, user, hostKeyFingerprint: fp })),
         app: split.app,
         secrets: pulumi.output(privateKey).apply((k) => ({ privateKey: k, ...(split.registryPassword !== undefined ? { registryPassword: split.registryPassword } : {}), secretEnv: split.secretEnv })),
       }, { parent: this, dependsOn: [reached.ready] });
+      seenHostKey ??= deployment.seenHostKey;
     }
     const port = publishedPorts(app?.ports ?? []).find((p) => p.protocol === "tcp")?.port;
     this.publicIp = reached.ip;
@@ -64,7 +69,8 @@ export class DockerHost extends pulumi.ComponentResource {
     this.sshPort = reached.sshPort;
     this.ssh = pulumi.interpolate`ssh -p ${reached.sshPort} ${user}@${reached.sshHost}`;
     this.appUrl = port === undefined ? pulumi.output("") : pulumi.interpolate`http://${reached.ip}:${port}/`;
-    this.hostKeyFingerprint = reached.hostKey;
+    // The pin when there is one, else the key berth saw and keeps in the state.
+    this.hostKeyFingerprint = seenHostKey === undefined ? reached.hostKey : pulumi.all([reached.hostKey, seenHostKey]).apply(([pin, seen]) => pin || seen || "");
     const mirrors: Record<string, string[]> = {
       dockerCe: cfg.mirrors.dockerCe.map((m) => m.name),
       installer: cfg.mirrors.installer.map((m) => m.name),
@@ -82,15 +88,20 @@ export class DockerHost extends pulumi.ComponentResource {
     const parent = this;
     switch (h.provider) {
       case "digitalocean": {
+        warnOpenSsh(cfg, this);
         if (pulumi.runtime.isDryRun()) pulumi.log.warn("DigitalOcean replaces a droplet when its user-data or SSH keys change; berth renders the same bytes for the same config, so only a config change (or a berth upgrade that changes bootstrap.sh) does that.", this);
         const d = digitalOceanHost(name, cfg, userData, parent);
         return { ip: d.ip, sshHost: d.ip, sshPort: pulumi.output(22), hostKey: pulumi.output(h.hostKeyFingerprint ?? ""), ready: d.droplet };
       }
       case "tencentcloud": {
+        warnOpenSsh(cfg, this);
+        const ports = publishedPorts(cfg.app?.ports ?? []);
         const t = new TencentInstance(`${name}-cvm`, {
           region: h.region ?? "ap-guangzhou", zone: h.zone ?? "", imageId: h.image ?? "", instanceType: h.size ?? "S5.MEDIUM4",
           userData, publicKey: h.sshPublicKey ?? "", instanceName: h.name ?? name, sshCidrs: [...h.allowSsh],
-          appPorts: publishedPorts(cfg.app?.ports ?? []).map((p) => p.port), bandwidthOut: h.bandwidth,
+          appPorts: ports.filter((p) => p.protocol === "tcp").map((p) => p.port),
+          appUdpPorts: ports.filter((p) => p.protocol === "udp").map((p) => p.port),
+          bandwidthOut: h.bandwidth,
           ...(args.tencent?.secretId !== undefined ? { secretId: args.tencent.secretId } : {}),
           ...(args.tencent?.secretKey !== undefined ? { secretKey: args.tencent.secretKey } : {}),
           ...(args.tencent?.endpoint ? { endpoint: args.tencent.endpoint } : {}),
@@ -105,8 +116,21 @@ export class DockerHost extends pulumi.ComponentResource {
         if (args.sshPrivateKey === undefined) throw new pulumi.RunError("berth:sshPrivateKey: needed to bootstrap an existing server over SSH — pulumi config set --secret berth:sshPrivateKey < ~/.ssh/id_ed25519");
         const files = rendered.files.map((f) => ({ ...f }));
         const e = new ExistingHost(`${name}-server`, { address: h.address ?? "", port: h.port, user: h.user, ...(h.hostKeyFingerprint ? { hostKeyFingerprint: h.hostKeyFingerprint } : {}), files, privateKey: args.sshPrivateKey }, { parent });
-        return { ip: pulumi.output(h.address ?? ""), sshHost: pulumi.output(h.address ?? ""), sshPort: pulumi.output(h.port), hostKey: e.seenHostKey, ready: e };
+        return { ip: pulumi.output(h.address ?? ""), sshHost: pulumi.output(h.address ?? ""), sshPort: pulumi.output(h.port), hostKey: pulumi.output(h.hostKeyFingerprint ?? ""), seenHostKey: e.seenHostKey, ready: e };
       }
     }
   }
+}
+
+const ANYWHERE = new Set(["0.0.0.0/0", "::/0"]);
+
+/** Said at preview: SSH open to the whole internet is the default, and rarely what anyone wants. */
+function warnOpenSsh(cfg: StackConfig, resource: pulumi.Resource): void {
+  const open = cfg.host.allowSsh.filter((c) => ANYWHERE.has(c));
+  if (open.length === 0 || !pulumi.runtime.isDryRun()) return;
+  pulumi.log.warn(
+    `berth:host.allowSsh lets the whole internet (${open.join(", ")}) reach SSH (port 22) on this host. ` +
+      `Limit it to the addresses you connect from: set allowSsh in stacks/Pulumi.${pulumi.getStack()}.yaml, e.g. allowSsh: ["203.0.113.7/32"] (your address, or your CI's ranges).`,
+    resource,
+  );
 }

@@ -12,7 +12,8 @@ export class ApiError extends Error {
   }
 }
 
-export type InstanceState = "PENDING" | "RUNNING" | "TERMINATING";
+/** Tencent's InstanceState values the stand-in produces (STOPPED, STARTING, STOPPING, REBOOTING are never entered here). */
+export type InstanceState = "PENDING" | "LAUNCH_FAILED" | "RUNNING" | "SHUTDOWN" | "TERMINATING";
 
 export interface Instance {
   id: string;
@@ -31,6 +32,8 @@ export interface Instance {
   keyIds: string[];
   userData?: string;
   createdTime: string;
+  /** Goes PENDING → LAUNCH_FAILED instead of RUNNING (failLaunch). */
+  launchFails?: boolean;
 }
 
 export interface KeyPair {
@@ -68,8 +71,16 @@ export interface SecurityGroup {
 export interface CloudOptions {
   /** DescribeInstances/DescribeInstancesStatus polls an instance stays PENDING. */
   pendingPolls: number;
-  /** Polls a terminated instance stays TERMINATING before it disappears. */
+  /** Polls a terminated (or LAUNCH_FAILED) instance stays listed before it disappears. */
   terminatingPolls: number;
+  /**
+   * Recycle bin: TerminateInstances moves a RUNNING instance to SHUTDOWN, where it stays listed
+   * (holding its security groups and key pairs) until a second TerminateInstances destroys it, as
+   * Tencent documents for prepaid instances.
+   */
+  recycleBin: boolean;
+  /** DescribeKeyPairs calls for which a key pair stays associated with an instance that is gone. */
+  keyDetachPolls: number;
 }
 
 export class CloudState {
@@ -78,6 +89,10 @@ export class CloudState {
   readonly securityGroups = new Map<string, SecurityGroup>();
   /** RunInstances ClientToken → InstanceIdSet (idempotent retries). */
   readonly clientTokens = new Map<string, string[]>();
+  /** Instances gone from DescribeInstances whose key pairs still list them (keyDetachPolls). */
+  readonly departed = new Map<string, { keyIds: string[]; polls: number }>();
+  /** How many coming RunInstances instances fail to launch. */
+  launchFailures = 0;
   private ipCounter = 10;
   constructor(readonly options: CloudOptions) {}
 
@@ -89,9 +104,23 @@ export class CloudState {
     this.ipCounter += 1;
     return `${base}.${Math.floor(this.ipCounter / 250)}.${(this.ipCounter % 250) + 2}`;
   }
-  /** Instances that still hold their security groups and key pairs (not yet gone). */
+  /** Instances that still hold their security groups and key pairs: every listed one, TERMINATING and SHUTDOWN too. */
   liveInstances(): Instance[] {
     return [...this.instances.values()];
+  }
+  /** An instance is gone from the listing; its key pairs may still name it for a while. */
+  remove(inst: Instance): void {
+    this.instances.delete(inst.id);
+    if (this.options.keyDetachPolls > 0) this.departed.set(inst.id, { keyIds: inst.keyIds, polls: this.options.keyDetachPolls });
+  }
+  /** The instances a key pair is associated with (AssociatedInstanceIds). */
+  keyUsers(keyId: string): string[] {
+    const gone = [...this.departed.entries()].filter(([, d]) => d.keyIds.includes(keyId)).map(([id]) => id);
+    return [...this.liveInstances().filter((i) => i.keyIds.includes(keyId)).map((i) => i.id), ...gone];
+  }
+  /** One DescribeKeyPairs call has passed: lingering associations fade. */
+  tickKeys(): void {
+    for (const [id, d] of this.departed) if (--d.polls <= 0) this.departed.delete(id);
   }
 }
 

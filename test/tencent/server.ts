@@ -59,7 +59,10 @@ export class TencentApiServer {
 
   constructor(options: ServerOptions = {}) {
     this.credentials = new Map(Object.entries(options.credentials ?? {}));
-    this.state = new CloudState({ pendingPolls: options.pendingPolls ?? 2, terminatingPolls: options.terminatingPolls ?? 2 });
+    this.state = new CloudState({
+      pendingPolls: options.pendingPolls ?? 2, terminatingPolls: options.terminatingPolls ?? 2,
+      recycleBin: options.recycleBin ?? false, keyDetachPolls: options.keyDetachPolls ?? 0,
+    });
   }
 
   /** Base URL to connect to (the Host header stays the production one). */
@@ -72,6 +75,11 @@ export class TencentApiServer {
     const list = this.faults.get(action) ?? [];
     list.push({ code, times: opts.times ?? 1, message: opts.message ?? `Injected failure: ${code}.` });
     this.faults.set(action, list);
+  }
+
+  /** The next `times` instances RunInstances makes go PENDING → LAUNCH_FAILED. */
+  failLaunch(times = 1): void {
+    this.state.launchFailures += times;
   }
 
   calls(action: string): RecordedRequest[] {

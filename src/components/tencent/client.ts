@@ -81,15 +81,34 @@ export function resolveCredentials(given: Partial<TencentCredentials> = {}, env:
   return { secretId, secretKey };
 }
 
+/**
+ * The endpoint override is for a Tencent API stand-in on this machine only: the calls it carries
+ * are signed with the account's keys and travel as plain HTTP, so any address other than
+ * loopback (127.0.0.0/8, ::1, localhost) is refused.
+ */
+export function checkEndpoint(endpoint: string): URL {
+  const refuse = () =>
+    new Error(`tencentcloud:endpoint must be http://127.0.0.1:PORT (a Tencent API stand-in on this machine): signed calls go over plain HTTP, so only a loopback address is allowed — got "${endpoint}". Remove it to use Tencent Cloud itself.`);
+  let target: URL;
+  try {
+    target = new URL(endpoint);
+  } catch {
+    throw refuse();
+  }
+  const host = target.hostname.replace(/^\[|\]$/g, "");
+  const loopback = host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  if (target.protocol !== "http:" || !target.port || !loopback || target.username || target.password) throw refuse();
+  return target;
+}
+
 function redirectAgent(endpoint: string): unknown {
-  const target = new URL(endpoint);
-  if (target.protocol !== "http:" || !target.port) throw new Error(`Tencent Cloud endpoint override must look like http://127.0.0.1:PORT, got "${endpoint}".`);
+  const target = checkEndpoint(endpoint);
   const r = sdkRequire();
   const http = r("node:http") as typeof import("node:http");
   const net = r("node:net") as typeof import("node:net");
   const agent = new http.Agent({ keepAlive: false });
   (agent as unknown as { createConnection: () => unknown }).createConnection = () =>
-    net.createConnection({ host: target.hostname, port: Number(target.port) });
+    net.createConnection({ host: target.hostname.replace(/^\[|\]$/g, ""), port: Number(target.port) });
   return agent;
 }
 

@@ -13,10 +13,12 @@
 //
 // diff: credential or endpoint changes update in place; any other input change REPLACES the
 // host (image, instance type, zone, user-data — like DigitalOcean droplets — and also key,
-// ports, CIDRs, bandwidth, disk, name, region; there is no in-place update of those).
+// ports, CIDRs, bandwidth, disk, name, region; there is no in-place update of those). An input
+// added by a later berth (appUdpPorts) compares as its default when the state predates it.
 import * as pulumi from "@pulumi/pulumi";
 import { resolveCredentials, tencentApi, type TencentApi } from "./client.js";
-import { createInstance, deleteInstance, readInstance } from "./instance.js";
+import { createInstance, readInstance } from "./instance.js";
+import { deleteInstance } from "./teardown.js";
 
 export interface TencentInstanceInputs {
   region: string;
@@ -27,7 +29,10 @@ export interface TencentInstanceInputs {
   publicKey: string;
   instanceName: string;
   sshCidrs: string[];
+  /** App ports opened for TCP. */
   appPorts: number[];
+  /** App ports opened for UDP (absent in states written before berth opened UDP ports as UDP). */
+  appUdpPorts?: number[];
   appCidrs: string[];
   bandwidthOut: number;
   systemDiskGb: number;
@@ -49,8 +54,10 @@ export interface TencentInstanceOutputs extends TencentInstanceInputs {
 
 const REPLACE_KEYS = [
   "region", "zone", "imageId", "instanceType", "userData", "publicKey", "instanceName",
-  "sshCidrs", "appPorts", "appCidrs", "bandwidthOut", "systemDiskGb",
+  "sshCidrs", "appPorts", "appUdpPorts", "appCidrs", "bandwidthOut", "systemDiskGb",
 ] as const;
+/** What an input absent from an older state stands for. */
+const DEFAULTS: Partial<Record<keyof TencentInstanceInputs, unknown>> = { appUdpPorts: [] };
 const UPDATE_KEYS = ["secretId", "secretKey", "endpoint"] as const;
 
 function apiFor(props: TencentInstanceInputs): TencentApi {
@@ -60,7 +67,7 @@ function apiFor(props: TencentInstanceInputs): TencentApi {
 
 export class TencentInstanceProvider implements pulumi.dynamic.ResourceProvider {
   async diff(_id: pulumi.ID, olds: TencentInstanceOutputs, news: TencentInstanceInputs): Promise<pulumi.dynamic.DiffResult> {
-    const same = (k: keyof TencentInstanceInputs) => JSON.stringify(olds[k] ?? null) === JSON.stringify(news[k] ?? null);
+    const same = (k: keyof TencentInstanceInputs) => JSON.stringify(olds[k] ?? DEFAULTS[k] ?? null) === JSON.stringify(news[k] ?? DEFAULTS[k] ?? null);
     const replaces = REPLACE_KEYS.filter((k) => !same(k));
     const updates = UPDATE_KEYS.filter((k) => !same(k));
     return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
@@ -70,7 +77,7 @@ export class TencentInstanceProvider implements pulumi.dynamic.ResourceProvider 
     const host = await createInstance(apiFor(inputs), {
       name: inputs.instanceName, zone: inputs.zone, imageId: inputs.imageId, instanceType: inputs.instanceType,
       userData: inputs.userData, publicKey: inputs.publicKey, sshCidrs: inputs.sshCidrs, appPorts: inputs.appPorts,
-      appCidrs: inputs.appCidrs, bandwidthOut: inputs.bandwidthOut, systemDiskGb: inputs.systemDiskGb,
+      appUdpPorts: inputs.appUdpPorts ?? [], appCidrs: inputs.appCidrs, bandwidthOut: inputs.bandwidthOut, systemDiskGb: inputs.systemDiskGb,
     });
     return {
       id: host.instanceId,
@@ -121,6 +128,7 @@ export interface TencentInstanceArgs {
   instanceName?: pulumi.Input<string>;
   sshCidrs?: pulumi.Input<pulumi.Input<string>[]>;
   appPorts?: pulumi.Input<pulumi.Input<number>[]>;
+  appUdpPorts?: pulumi.Input<pulumi.Input<number>[]>;
   appCidrs?: pulumi.Input<pulumi.Input<string>[]>;
   bandwidthOut?: pulumi.Input<number>;
   systemDiskGb?: pulumi.Input<number>;
@@ -143,7 +151,7 @@ export class TencentInstance extends pulumi.dynamic.Resource {
     const props = {
       region: args.region, zone: args.zone, imageId: args.imageId, instanceType: args.instanceType,
       userData: args.userData, publicKey: args.publicKey, instanceName: args.instanceName ?? name,
-      sshCidrs: args.sshCidrs ?? ["0.0.0.0/0"], appPorts: args.appPorts ?? [], appCidrs: args.appCidrs ?? ["0.0.0.0/0"],
+      sshCidrs: args.sshCidrs ?? ["0.0.0.0/0"], appPorts: args.appPorts ?? [], appUdpPorts: args.appUdpPorts ?? [], appCidrs: args.appCidrs ?? ["0.0.0.0/0"],
       bandwidthOut: args.bandwidthOut ?? 10, systemDiskGb: args.systemDiskGb ?? 50,
       secretId: secret(args.secretId), secretKey: secret(args.secretKey), endpoint: args.endpoint,
       instanceId: undefined, publicIp: undefined, privateIp: undefined, securityGroupId: undefined, keyId: undefined, state: undefined,
