@@ -89,7 +89,8 @@ export class DockerHost extends pulumi.ComponentResource {
       case "tencentcloud": {
         const t = new TencentInstance(`${name}-cvm`, {
           region: h.region ?? "ap-guangzhou", zone: h.zone ?? "", imageId: h.image ?? "", instanceType: h.size ?? "S5.MEDIUM4",
-          userData, publicKey: h.sshPublicKey ?? "", instanceName: h.name ?? name, sshCidrs: [...h.allowSsh],
+          userData, ...(rendered.compressed ? { userDataBase64: rendered.userDataBase64 } : {}),
+          publicKey: h.sshPublicKey ?? "", instanceName: h.name ?? name, sshCidrs: [...h.allowSsh],
           appPorts: publishedPorts(cfg.app?.ports ?? []).map((p) => p.port), bandwidthOut: h.bandwidth,
           ...(args.tencent?.secretId !== undefined ? { secretId: args.tencent.secretId } : {}),
           ...(args.tencent?.secretKey !== undefined ? { secretKey: args.tencent.secretKey } : {}),

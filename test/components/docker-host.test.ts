@@ -1,3 +1,4 @@
+import { gunzipSync } from "node:zlib";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
 import { render } from "../../src/bootstrap/render.js";
@@ -87,6 +88,8 @@ describe("DockerHost on Tencent Cloud", () => {
     const cvm = byName("lab-cvm")?.inputs ?? {};
     expect(cvm).toMatchObject({ region: "ap-guangzhou", zone: "ap-guangzhou-3", imageId: "img-487zeit5", instanceType: "S5.MEDIUM4", publicKey: PUBKEY, instanceName: "lab", sshCidrs: ["0.0.0.0/0", "::/0"], appPorts: [], bandwidthOut: 5 });
     expect(cvm.userData).toBe(expectedUserData(config));
+    // Over 16 KB as text: sent gzip-compressed, which cloud-init unpacks.
+    expect(gunzipSync(Buffer.from(String(cvm.userDataBase64), "base64")).toString("utf8")).toBe(cvm.userData);
     expect(isSecretInput(cvm.secretId)).toBe(true);
     expect(isSecretInput(cvm.secretKey)).toBe(true);
   });
