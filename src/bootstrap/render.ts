@@ -7,6 +7,7 @@ import { stringify } from "yaml";
 import type { StackConfig } from "../config/load.js";
 import { BUDGETS, kib, measured } from "./budget.js";
 import { bootstrapConf, condarc, daemonJson, mirrorsList, pipConf } from "./files.js";
+import { shippedKey } from "./keys.js";
 import { PATHS, bootstrapScript } from "./script.js";
 
 export interface HostFile {
@@ -45,6 +46,10 @@ export function hostFiles(cfg: StackConfig): HostFile[] {
   if (cfg.bootstrap.conda.enabled) files.push(etc("condarc", condarc(cfg)));
   if (cfg.files.condaEnv) files.push(etc("environment.yml", cfg.files.condaEnv.yaml));
   if (cfg.files.requirements !== undefined) files.push(etc("requirements.txt", cfg.files.requirements));
+  for (const fpr of [...new Set(cfg.mirrors.dockerCe.map((m) => m.key))].sort()) {
+    const key = shippedKey(fpr);
+    if (key !== undefined) files.push(etc(`keys/${fpr}.asc`, key));
+  }
   files.push({ path: PATHS.script, content: bootstrapScript(), permissions: "0755" });
   return files;
 }

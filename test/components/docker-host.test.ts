@@ -115,7 +115,7 @@ describe("DockerHost locally and on an existing server", () => {
     const server = byName("box-server")?.inputs ?? {};
     expect(server).toMatchObject({ address: "203.0.113.10", port: 22, user: "admin", hostKeyFingerprint: "" });
     expect(isSecretInput(server.privateKey)).toBe(true);
-    expect((server.files as { path: string }[]).map((f) => f.path)).toEqual(["/etc/berth/bootstrap.conf", "/etc/berth/mirrors.list", "/etc/berth/daemon.json", "/etc/berth/pip.conf", "/usr/local/lib/berth/bootstrap.sh"]);
+    expect((server.files as { path: string }[]).map((f) => f.path)).toEqual(["/etc/berth/bootstrap.conf", "/etc/berth/mirrors.list", "/etc/berth/daemon.json", "/etc/berth/pip.conf", "/etc/berth/keys/9DC858229FC7DD38854AE2D88D81803C0EBFCD88.asc", "/usr/local/lib/berth/bootstrap.sh"]);
   });
 });
 

@@ -11,6 +11,7 @@ function writeFiles(userData: string): WriteFile[] {
   return (parse(userData) as { write_files: WriteFile[] }).write_files;
 }
 
+const DOCKER_KEY_FILE = "/etc/berth/keys/9DC858229FC7DD38854AE2D88D81803C0EBFCD88.asc";
 
 describe("render", () => {
   it.each(EXAMPLE_STACKS)("stack %s renders the committed user-data", async (name) => {
@@ -35,7 +36,7 @@ describe("render", () => {
     const files = writeFiles(out.userData);
     expect(files.map((f) => f.path)).toEqual([
       "/etc/berth/bootstrap.conf", "/etc/berth/mirrors.list", "/etc/berth/daemon.json", "/etc/berth/pip.conf",
-      "/etc/berth/condarc", "/etc/berth/environment.yml", "/etc/berth/requirements.txt", "/usr/local/lib/berth/bootstrap.sh",
+      "/etc/berth/condarc", "/etc/berth/environment.yml", "/etc/berth/requirements.txt", DOCKER_KEY_FILE, "/usr/local/lib/berth/bootstrap.sh",
     ]);
     expect(files.at(-1)).toMatchObject({ permissions: "0755", owner: "root:root", content: bootstrapScript() });
   });
@@ -68,13 +69,13 @@ describe("render", () => {
 
   it("lists mirrors per part in fallback order, with the installer URL shaped for each mirror", () => {
     const list = (raw: Record<string, unknown>) => writeFiles(render(configOf({ "berth:bootstrap": raw })).userData).find((f) => f.path === "/etc/berth/mirrors.list")?.content;
-    expect(list({ mirror: ["aliyun", "tuna", { url: "http://10.1.2.3:8080/", name: "campus" }] })).toBe([
-      "docker-ce aliyun https://mirrors.aliyun.com/docker-ce",
-      "docker-ce tuna https://mirrors.tuna.tsinghua.edu.cn/docker-ce",
-      "docker-ce campus http://10.1.2.3:8080/docker-ce",
-      "installer aliyun https://mirrors.aliyun.com/anaconda/miniconda/Miniconda3-latest-Linux-@ARCH@.sh",
-      "installer tuna https://mirrors.tuna.tsinghua.edu.cn/anaconda/miniconda/Miniconda3-latest-Linux-@ARCH@.sh",
-      "installer campus http://10.1.2.3:8080/anaconda/miniconda/Miniconda3-latest-Linux-@ARCH@.sh",
+    expect(list({ mirror: ["aliyun", "tuna", { url: "http://10.1.2.3:8080/", name: "campus", dockerCeKeyFingerprint: "bfa8 0356 5ec5 a632 a51d  5c8d 22bd a605 cdef 55b1" }] })).toBe([
+      "docker-ce aliyun https://mirrors.aliyun.com/docker-ce 9DC858229FC7DD38854AE2D88D81803C0EBFCD88",
+      "docker-ce tuna https://mirrors.tuna.tsinghua.edu.cn/docker-ce 9DC858229FC7DD38854AE2D88D81803C0EBFCD88",
+      "docker-ce campus http://10.1.2.3:8080/docker-ce BFA803565EC5A632A51D5C8D22BDA605CDEF55B1",
+      "installer aliyun https://mirrors.aliyun.com/anaconda/miniconda/Miniconda3-py312_24.11.1-0-Linux-@ARCH@.sh",
+      "installer tuna https://mirrors.tuna.tsinghua.edu.cn/anaconda/miniconda/Miniconda3-py312_24.11.1-0-Linux-@ARCH@.sh",
+      "installer campus http://10.1.2.3:8080/anaconda/miniconda/Miniconda3-py312_24.11.1-0-Linux-@ARCH@.sh",
       "conda aliyun https://mirrors.aliyun.com/anaconda",
       "pypi aliyun https://mirrors.aliyun.com/pypi/simple/",
       "",
@@ -111,6 +112,7 @@ show_channel_urls: true
     const cfg = stackConfig("tencent");
     const out = render(cfg);
     expect(out.compressed).toBe(true);
+    expect(Buffer.byteLength(out.userData)).toBeGreaterThan(12 * 1024);
     expect(out.userDataBase64.length).toBeLessThanOrEqual(16 * 1024);
     const gz = Buffer.from(out.userDataBase64, "base64");
     expect([...gz.subarray(0, 10)]).toEqual([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 3]);
@@ -119,6 +121,13 @@ show_channel_urls: true
     expect(plain.compressed).toBe(false);
     expect(plain.userData).toBe(out.userData);
     expect(Buffer.from(plain.userDataBase64, "base64").toString("utf8")).toBe(plain.userData);
+  });
+
+  it("ships Docker's key only to hosts whose docker-ce mirrors use it", () => {
+    const paths = (mirror: unknown) => writeFiles(render(configOf({ "berth:bootstrap": { mirror, conda: { enabled: false } } })).userData).map((f) => f.path);
+    expect(paths(["tuna", { url: "http://10.1.2.3", dockerCeKeyFingerprint: "BFA803565EC5A632A51D5C8D22BDA605CDEF55B1" }])).toContain(DOCKER_KEY_FILE);
+    expect(paths({ url: "http://10.1.2.3", dockerCeKeyFingerprint: "BFA803565EC5A632A51D5C8D22BDA605CDEF55B1" }).filter((p) => p.includes("/keys/"))).toEqual([]);
+    expect(paths(stackConfig("local").bootstrap.mirror)).not.toContain(DOCKER_KEY_FILE);
   });
 
   it("fails over budget with the size, the limit and what to trim", () => {

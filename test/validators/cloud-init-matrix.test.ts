@@ -13,7 +13,7 @@ import { cloudInitDir, cloudInitSchemaCli, cloudInitValidate, shellcheck } from 
 const MIRRORS: [string, Record<string, unknown>, unknown][] = [
   ["aliyun", { provider: "digitalocean", image: "custom-snapshot-1", sshPublicKey: PUBKEY }, "aliyun"],
   ["tuna-ustc", { provider: "digitalocean", image: "custom-snapshot-1", sshPublicKey: PUBKEY }, ["tuna", "ustc"]],
-  ["custom", { provider: "local" }, { url: "http://mirror.berth.lab", name: "labkit" }],
+  ["custom", { provider: "local" }, { url: "http://mirror.berth.lab", name: "labkit", dockerCeKeyFingerprint: "BFA803565EC5A632A51D5C8D22BDA605CDEF55B1" }],
   ["tencent-internal", { provider: "tencentcloud", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: PUBKEY }, ["tencent-internal", "tencent"]],
 ];
 
