@@ -74,7 +74,7 @@ describe.sequential("pulumi on the Tencent Cloud stack, against the local API st
     const out = await project.outputs(STACK);
     expect(out.publicIp).toBe(inst.publicIp);
     expect(out.ssh).toBe(`ssh -p 22 ubuntu@${inst.publicIp}`);
-    expect(out.mirrors).toEqual({ dockerCe: ["tencent-internal", "tencent"], installer: ["tuna"], conda: ["tuna"], pypi: ["tencent-internal"] });
+    expect(out.mirrors).toEqual({ dockerCe: ["tencent-internal", "tencent"], installer: ["tuna"], conda: ["tuna"], pypi: ["tencent"] });
   });
 
   it("keeps the secret key out of the state", async () => {

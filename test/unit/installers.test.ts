@@ -39,3 +39,14 @@ describe("the local stack and the lab kit's stand-in installer", () => {
     expect(conda).toMatchObject({ distribution: "miniconda", version: "latest", sha256: standin });
   });
 });
+
+describe("the README's installer table", () => {
+  it("shows each version with the start and end of its sha256 per architecture", () => {
+    const readme = readFileSync(join(PROJECT_DIR, "README.md"), "utf8");
+    for (const r of INSTALLERS) {
+      const row = readme.split("\n").find((l) => l.includes(`| \`${r.version}\` |`));
+      expect(row, `no README row for ${r.version}`).toBeDefined();
+      for (const h of [r.sha256.x86_64, r.sha256.aarch64]) expect(row).toContain(`\`${h.slice(0, 8)}…${h.slice(-8)}\``);
+    }
+  });
+});
