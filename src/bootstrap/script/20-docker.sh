@@ -114,7 +114,7 @@ install_docker() {
     apt_get install -y --no-install-recommends ca-certificates curl gnupg
   fi
   # Once installed, keep the mirror it came from while the config still lists it.
-  if [[ -n $DOCKER_INSTALLED_VERSION && -z $DOCKER_VERSION_PIN && -s $saved ]] && mirrors_for docker-ce | grep -qxF "$(cat "$saved")"; then
+  if [[ -n $DOCKER_INSTALLED_VERSION && -z $DOCKER_VERSION_PIN && -s $saved ]] && grep -qxF "$(cat "$saved")" < <(mirrors_for docker-ce); then
     read -r name url key <"$saved"
   else
     pick_docker_mirror; name=$PICKED_NAME; url=$PICKED_URL; key=$PICKED_KEY
