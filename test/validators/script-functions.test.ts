@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EL_RELEASE, OS_TABLE, SUPPORTED_OS } from "../../src/config/os.js";
 import { PROJECT_DIR } from "../helpers/config.js";
-import { sh, shAsync } from "../helpers/script.js";
+import { removeTempDirs, sh, shAsync } from "../helpers/script.js";
 
 const FIXTURES = join(PROJECT_DIR, "test/fixtures/os-release");
+afterAll(removeTempDirs);
 const detect = (fixture: string) =>
   sh(`detect_os && printf '%s|%s|%s|%s|%s|%s' "$OS_ID" "$OS_VERSION" "$OS_FAMILY" "$DOCKER_REPO" "$OS_CODENAME" "$EL_RELEASE"`, { OS_RELEASE: join(FIXTURES, fixture) });
 

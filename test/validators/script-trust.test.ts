@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DOCKER_CE_KEY_FINGERPRINT as DOCKER } from "../../src/config/signing-keys.js";
 import { PROJECT_DIR } from "../helpers/config.js";
-import { sh as run, shAsync as runAsync, type ShResult } from "../helpers/script.js";
+import { removeTempDirs, sh, shAsync } from "../helpers/script.js";
 
 const DOCKER_KEY = readFileSync(join(PROJECT_DIR, "src/bootstrap/keys/docker-ce.asc"), "utf8");
 const DOCKER_SUBKEY = "D3306A018370199E527AE7997EA0A9C3F273FCD8";
@@ -19,21 +19,7 @@ const DOCKER_SUBKEY = "D3306A018370199E527AE7997EA0A9C3F273FCD8";
 const A = { fpr: "06C92374F8B865AE4F6F96EBFE845030FE2327F8", key: readFileSync(join(PROJECT_DIR, "test/fixtures/keys/throwaway-a.asc"), "utf8") };
 const B = { fpr: "98565E42F1BD6853E6B80159A4D2BB7F42E38557", key: readFileSync(join(PROJECT_DIR, "test/fixtures/keys/throwaway-b.asc"), "utf8") };
 
-/** State dirs the script runs used, removed at the end. */
-const states: string[] = [];
-const sh = (...a: Parameters<typeof run>): ShResult => {
-  const r = run(...a);
-  states.push(r.state);
-  return r;
-};
-const shAsync = async (...a: Parameters<typeof runAsync>): Promise<ShResult> => {
-  const r = await runAsync(...a);
-  states.push(r.state);
-  return r;
-};
-afterAll(() => {
-  for (const dir of states) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(removeTempDirs);
 
 const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 /** Shell that writes FILE with CONTENT (in the test's own state dir). */
