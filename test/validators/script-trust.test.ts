@@ -2,7 +2,7 @@
 // say-so, never a swap), installers by sha256, and no redirect off TLS. The script's own
 // functions, driven with real gpg, real curl and real HTTP(S) servers on loopback.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer as createHttp, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createHttps } from "node:https";
 import type { AddressInfo } from "node:net";
