@@ -38,6 +38,6 @@ export function renderCommand(opts: RenderOptions, io: CommandIo): number {
   mkdirSync(opts.out, { recursive: true });
   writeFileSync(join(opts.out, "user-data"), rendered.userData);
   writeFileSync(join(opts.out, "bootstrap.sh"), rendered.script, { mode: 0o755 });
-  io.stderr(`wrote ${join(opts.out, "user-data")} (${Buffer.byteLength(rendered.userData)} bytes${rendered.compressed ? ", gz+b64" : ""}) and ${join(opts.out, "bootstrap.sh")}\n`);
+  io.stderr(`wrote ${join(opts.out, "user-data")} (${Buffer.byteLength(rendered.userData)} bytes${rendered.compressed ? ", sent gzip-compressed to fit the provider's limit" : ""}) and ${join(opts.out, "bootstrap.sh")}\n`);
   return 0;
 }

@@ -98,7 +98,8 @@ export class DockerHost extends pulumi.ComponentResource {
         const ports = publishedPorts(cfg.app?.ports ?? []);
         const t = new TencentInstance(`${name}-cvm`, {
           region: h.region ?? "ap-guangzhou", zone: h.zone ?? "", imageId: h.image ?? "", instanceType: h.size ?? "S5.MEDIUM4",
-          userData, publicKey: h.sshPublicKey ?? "", instanceName: h.name ?? name, sshCidrs: [...h.allowSsh],
+          userData, ...(rendered.compressed ? { userDataBase64: rendered.userDataBase64 } : {}),
+          publicKey: h.sshPublicKey ?? "", instanceName: h.name ?? name, sshCidrs: [...h.allowSsh],
           appPorts: ports.filter((p) => p.protocol === "tcp").map((p) => p.port),
           appUdpPorts: ports.filter((p) => p.protocol === "udp").map((p) => p.port),
           bandwidthOut: h.bandwidth,

@@ -9,18 +9,26 @@ import { CUSTOM_LAYOUT, MIRROR_NAMES, MIRROR_PARTS, PART_LABEL, isMirrorName, mi
 import type { BootstrapInput } from "./sections/bootstrap.js";
 import type { HostInput } from "./sections/host.js";
 import type { MirrorRef } from "./sections/mirror-ref.js";
+import { DOCKER_CE_KEY_FINGERPRINT } from "./signing-keys.js";
 
 export interface ResolvedMirror {
   readonly name: string;
   readonly reach: Reach;
   readonly serves: Partial<Record<MirrorPart, string>>;
   readonly notes: Partial<Record<MirrorPart, string>>;
+  /** Fingerprint of the key that signs its docker-ce repository (Docker's unless it re-signs). */
+  readonly dockerCeKey: string;
 }
 
 /** A mirror chosen for a part: its name (for logs and status) and the part's base URL. */
 export interface MirrorUse {
   readonly name: string;
   readonly url: string;
+}
+
+/** A docker-ce repository base and the fingerprint of the key its metadata must be signed with. */
+export interface DockerCeMirror extends MirrorUse {
+  readonly key: string;
 }
 
 export interface RegistryMirror {
@@ -30,7 +38,7 @@ export interface RegistryMirror {
 
 export interface MirrorPlan {
   /** docker-ce repository bases, tried in order at boot. */
-  readonly dockerCe: readonly MirrorUse[];
+  readonly dockerCe: readonly DockerCeMirror[];
   /** Miniconda/Miniforge installer bases, tried in order at boot (empty when conda is off). */
   readonly installer: readonly MirrorUse[];
   /** Channel base for .condarc; `official` means the distribution's own channels. */
@@ -47,7 +55,7 @@ export interface Problem {
 export function resolveMirror(ref: MirrorRef): ResolvedMirror {
   if (typeof ref === "string") {
     const e = mirrorEntry(ref);
-    return { name: ref, reach: e.reach, serves: e.serves, notes: e.notes ?? {} };
+    return { name: ref, reach: e.reach, serves: e.serves, notes: e.notes ?? {}, dockerCeKey: DOCKER_CE_KEY_FINGERPRINT };
   }
   const serves: Partial<Record<MirrorPart, string>> = {};
   for (const part of MIRROR_PARTS) {
@@ -55,7 +63,7 @@ export function resolveMirror(ref: MirrorRef): ResolvedMirror {
     const path = override === undefined ? CUSTOM_LAYOUT[part] : override;
     if (path !== null && path !== undefined) serves[part] = ref.url + path.replace(/\/+$/, "");
   }
-  return { name: ref.name ?? new URL(ref.url).host, reach: "public", serves, notes: {} };
+  return { name: ref.name ?? new URL(ref.url).host, reach: "public", serves, notes: {}, dockerCeKey: ref.dockerCeKeyFingerprint ?? DOCKER_CE_KEY_FINGERPRINT };
 }
 
 const REACH_TEXT: Record<Exclude<Reach, "public">, string> = { tencentcloud: "Tencent Cloud", aliyun: "Alibaba Cloud" };
@@ -78,7 +86,7 @@ export function planMirrors(host: HostInput, b: BootstrapInput): { plan: MirrorP
     if (reach) problems.push({ path: ["bootstrap", "mirror", i], message: reach });
   });
 
-  const dockerCe = chain.flatMap((m) => (m.serves.dockerCe ? [{ name: m.name, url: m.serves.dockerCe }] : []));
+  const dockerCe = chain.flatMap((m) => (m.serves.dockerCe ? [{ name: m.name, url: m.serves.dockerCe, key: m.dockerCeKey }] : []));
   if (dockerCe.length === 0) problems.push({ path: ["bootstrap", "mirror"], message: `no mirror in the chain serves ${PART_LABEL.dockerCe} — add one of ${listNames(namesServing("dockerCe"), 10)}` });
 
   const pypi = pickOne(b.pip.mirror, chain, "pypi", ["bootstrap", "pip", "mirror"], host, problems);

@@ -4,6 +4,7 @@
  */
 import type { z } from "zod";
 import { section } from "./fields.js";
+import { installerProblems } from "./installers.js";
 import { MIRRORS } from "./mirrors.js";
 import { planMirrors, type Problem } from "./plan.js";
 import { appSchema } from "./sections/app.js";
@@ -42,9 +43,6 @@ export function stackRules(cfg: StackInput): Problem[] {
   const out: Problem[] = [];
   const add = (path: PropertyKey[], message: string) => out.push({ path, message });
   const { conda, docker, pip } = cfg.bootstrap;
-  if (conda.sha256 !== undefined && conda.version === "latest") {
-    add(["bootstrap", "conda", "sha256"], 'a checksum needs a pinned installer: "latest" changes under it — set conda.version too (like py312_24.11.1-0)');
-  }
   if (!conda.enabled && conda.env !== undefined) {
     add(["bootstrap", "conda", "env"], "an environment needs conda — remove env or set conda.enabled: true");
   }
@@ -60,6 +58,7 @@ export function stackRules(cfg: StackInput): Problem[] {
   if (cfg.app) out.push(...appRules(cfg.app));
   const { plan, problems } = planMirrors(cfg.host, cfg.bootstrap);
   out.push(...problems);
+  if (conda.enabled) out.push(...installerProblems(conda, plan.installer));
   if (conda.enabled && conda.distribution === "miniconda" && conda.termsOfService === "decline" && plan.conda?.url === MIRRORS.official.serves.conda) {
     add(["bootstrap", "conda", "termsOfService"], "Miniconda from Anaconda's own channels needs their terms of service accepted, and non-interactive installs fail without it — set termsOfService: accept, use a mirror for conda (tuna, aliyun, …), or distribution: miniforge");
   }

@@ -1,3 +1,4 @@
+import { gunzipSync } from "node:zlib";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
 import { render } from "../../src/bootstrap/render.js";
@@ -91,6 +92,8 @@ describe("DockerHost on Tencent Cloud", () => {
     const cvm = byName("lab-cvm")?.inputs ?? {};
     expect(cvm).toMatchObject({ region: "ap-guangzhou", zone: "ap-guangzhou-3", imageId: "img-487zeit5", instanceType: "S5.MEDIUM4", publicKey: RSA_PUBKEY, instanceName: "lab", sshCidrs: ["0.0.0.0/0", "::/0"], appPorts: [], appUdpPorts: [], bandwidthOut: 5 });
     expect(cvm.userData).toBe(expectedUserData(config));
+    // Over 16 KB as text: sent gzip-compressed, which cloud-init unpacks.
+    expect(gunzipSync(Buffer.from(String(cvm.userDataBase64), "base64")).toString("utf8")).toBe(cvm.userData);
     expect(isSecretInput(cvm.secretId)).toBe(true);
     expect(isSecretInput(cvm.secretKey)).toBe(true);
   });
@@ -116,7 +119,7 @@ describe("DockerHost locally and on an existing server", () => {
     const server = byName("box-server")?.inputs ?? {};
     expect(server).toMatchObject({ address: "203.0.113.10", port: 22, user: "admin", hostKeyFingerprint: "" });
     expect(isSecretInput(server.privateKey)).toBe(true);
-    expect((server.files as { path: string }[]).map((f) => f.path)).toEqual(["/etc/berth/bootstrap.conf", "/etc/berth/mirrors.list", "/etc/berth/daemon.json", "/etc/berth/pip.conf", "/usr/local/lib/berth/bootstrap.sh"]);
+    expect((server.files as { path: string }[]).map((f) => f.path)).toEqual(["/etc/berth/bootstrap.conf", "/etc/berth/mirrors.list", "/etc/berth/daemon.json", "/etc/berth/pip.conf", "/etc/berth/keys/9DC858229FC7DD38854AE2D88D81803C0EBFCD88.asc", "/usr/local/lib/berth/bootstrap.sh"]);
   });
 });
 

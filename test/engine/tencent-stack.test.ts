@@ -2,6 +2,7 @@
 // local Tencent API stand-in (test/tencent/server.ts), which verifies every TC3 signature the
 // official SDK makes. `tencentcloud:endpoint` points the provider at it; the credentials are
 // stack secrets, set the way a user sets them.
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TencentApiServer } from "../tencent/server.js";
 import { isEmpty, PUBLIC_KEY, SECRET_ID, SECRET_KEY, startServer } from "../tencent/helpers.js";
@@ -69,8 +70,10 @@ describe.sequential("pulumi on the Tencent Cloud stack, against the local API st
     expect(inst.securityGroupIds).toEqual([sg.id]);
     expect(key.publicKey).toBe(PUBLIC_KEY);
     expect(sg.ingress.some((p) => p.Port === "22" && p.Action === "ACCEPT")).toBe(true);
-    // The instance boots with exactly what `berth render` makes for this stack.
-    expect(Buffer.from(inst.userData ?? "", "base64").toString("utf8")).toBe(render(cfg).userData);
+    // The instance boots with exactly what `berth render` makes for this stack, gzip-compressed
+    // to fit the 16 KB (cloud-init unpacks it).
+    expect(inst.userData).toBe(render(cfg).userDataBase64);
+    expect(gunzipSync(Buffer.from(inst.userData ?? "", "base64")).toString("utf8")).toBe(render(cfg).userData);
     // Every call was signed with the stack's secret key (the stand-in refuses anything else).
     expect(api().requests.length).toBeGreaterThan(3);
     expect(new Set(api().requests.map((q) => q.secretId))).toEqual(new Set([SECRET_ID]));
@@ -78,7 +81,7 @@ describe.sequential("pulumi on the Tencent Cloud stack, against the local API st
     const out = await project.outputs(STACK);
     expect(out.publicIp).toBe(inst.publicIp);
     expect(out.ssh).toBe(`ssh -p 22 ubuntu@${inst.publicIp}`);
-    expect(out.mirrors).toEqual({ dockerCe: ["tencent-internal", "tencent"], installer: ["tuna"], conda: ["tuna"], pypi: ["tencent-internal"] });
+    expect(out.mirrors).toEqual({ dockerCe: ["tencent-internal", "tencent"], installer: ["tuna"], conda: ["tuna"], pypi: ["tencent"] });
   });
 
   it("keeps the secret key out of the state", async () => {

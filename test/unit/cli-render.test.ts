@@ -32,7 +32,7 @@ describe("berth render", () => {
     expect(r.code).toBe(0);
     expect(readFileSync(join(out, "user-data"), "utf8")).toBe(readFileSync(join(PROJECT_DIR, "test/snapshots/tencent.user-data"), "utf8"));
     expect(readFileSync(join(out, "bootstrap.sh"), "utf8")).toMatch(/^#!\/usr\/bin\/env bash\n/);
-    expect(r.stderr).toMatch(/gz\+b64/);
+    expect(r.stderr).toMatch(/sent gzip-compressed to fit the provider's limit/);
   });
 
   it("exits non-zero with every path-named error and writes nothing", async () => {

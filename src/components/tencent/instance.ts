@@ -27,6 +27,8 @@ export interface InstanceSpec {
   instanceType: string;
   /** Plain user-data text (cloud-config); sent base64-encoded. */
   userData: string;
+  /** When set, what RunInstances gets instead: the base64 of gzip-compressed userData (cloud-init unpacks it). */
+  userDataBase64?: string;
   /** OpenSSH public key line, imported as a key pair. */
   publicKey: string;
   sshCidrs: string[];
@@ -95,7 +97,7 @@ export async function createInstance(api: TencentApi, spec: InstanceSpec): Promi
         InternetAccessible: { InternetChargeType: "TRAFFIC_POSTPAID_BY_HOUR", InternetMaxBandwidthOut: spec.bandwidthOut, PublicIpAssigned: spec.bandwidthOut > 0 },
         LoginSettings: { KeyIds: [key.keyId] },
         SecurityGroupIds: [securityGroupId],
-        UserData: Buffer.from(spec.userData, "utf8").toString("base64"),
+        UserData: spec.userDataBase64 ?? Buffer.from(spec.userData, "utf8").toString("base64"),
         InstanceCount: 1,
       }),
     );

@@ -26,6 +26,8 @@ export interface TencentInstanceInputs {
   imageId: string;
   instanceType: string;
   userData: string;
+  /** The base64 of gzip-compressed userData, when render compressed it to fit 16 KB. */
+  userDataBase64?: string;
   publicKey: string;
   instanceName: string;
   sshCidrs: string[];
@@ -76,7 +78,8 @@ export class TencentInstanceProvider implements pulumi.dynamic.ResourceProvider 
   async create(inputs: TencentInstanceInputs): Promise<pulumi.dynamic.CreateResult<TencentInstanceOutputs>> {
     const host = await createInstance(apiFor(inputs), {
       name: inputs.instanceName, zone: inputs.zone, imageId: inputs.imageId, instanceType: inputs.instanceType,
-      userData: inputs.userData, publicKey: inputs.publicKey, sshCidrs: inputs.sshCidrs, appPorts: inputs.appPorts,
+      userData: inputs.userData, ...(inputs.userDataBase64 ? { userDataBase64: inputs.userDataBase64 } : {}),
+      publicKey: inputs.publicKey, sshCidrs: inputs.sshCidrs, appPorts: inputs.appPorts,
       appUdpPorts: inputs.appUdpPorts ?? [], appCidrs: inputs.appCidrs, bandwidthOut: inputs.bandwidthOut, systemDiskGb: inputs.systemDiskGb,
     });
     return {
@@ -124,6 +127,7 @@ export interface TencentInstanceArgs {
   imageId: pulumi.Input<string>;
   instanceType: pulumi.Input<string>;
   userData: pulumi.Input<string>;
+  userDataBase64?: pulumi.Input<string>;
   publicKey: pulumi.Input<string>;
   instanceName?: pulumi.Input<string>;
   sshCidrs?: pulumi.Input<pulumi.Input<string>[]>;
@@ -150,7 +154,7 @@ export class TencentInstance extends pulumi.dynamic.Resource {
     const secret = (v: pulumi.Input<string> | undefined) => (v === undefined ? undefined : pulumi.secret(v));
     const props = {
       region: args.region, zone: args.zone, imageId: args.imageId, instanceType: args.instanceType,
-      userData: args.userData, publicKey: args.publicKey, instanceName: args.instanceName ?? name,
+      userData: args.userData, userDataBase64: args.userDataBase64, publicKey: args.publicKey, instanceName: args.instanceName ?? name,
       sshCidrs: args.sshCidrs ?? ["0.0.0.0/0"], appPorts: args.appPorts ?? [], appUdpPorts: args.appUdpPorts ?? [], appCidrs: args.appCidrs ?? ["0.0.0.0/0"],
       bandwidthOut: args.bandwidthOut ?? 10, systemDiskGb: args.systemDiskGb ?? 50,
       secretId: secret(args.secretId), secretKey: secret(args.secretKey), endpoint: args.endpoint,
