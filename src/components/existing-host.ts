@@ -11,6 +11,7 @@ const MODULES = {
   ssh: modulePath("../deploy/ssh.ts", import.meta.url),
   knownHosts: modulePath("../deploy/known-hosts.ts", import.meta.url),
   sensitive: modulePath("../deploy/sensitive.ts", import.meta.url),
+  explain: modulePath("../diagnose/explain.ts", import.meta.url),
 };
 
 export interface ExistingHostInputs {
@@ -55,7 +56,8 @@ async function bootstrap(inputs: ExistingHostInputs): Promise<ExistingHostOutput
       const r = await ex.exec(argv);
       if (r.code !== 0) {
         const tail = (await ex.exec(["tail", "-n", "30", "/var/log/berth/bootstrap.log"])).stdout.trim();
-        throw new Error(`${where}: \`${argv.join(" ")}\` exited ${r.code}\n${(r.stderr || r.stdout).trim().split("\n").slice(-5).join("\n")}${tail ? `\n/var/log/berth/bootstrap.log ends:\n${tail}` : ""}`);
+        const { explainBootstrap } = runtimeRequire(MODULES.explain) as typeof import("../diagnose/explain.js");
+        throw new Error(`${where}: \`${argv.join(" ")}\` exited ${r.code}\n${(r.stderr || r.stdout).trim().split("\n").slice(-5).join("\n")}${tail ? `\n/var/log/berth/bootstrap.log ends:\n${tail}` : ""}${explainBootstrap([], tail)}`);
       }
     }
     const status = JSON.parse((await ex.exec(["cat", "/var/lib/berth/status.json"])).stdout) as { phase: string; mirrors: Record<string, string> };
