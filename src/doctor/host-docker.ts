@@ -52,8 +52,12 @@ function journalMessages(text: string | undefined): string[] {
 export function pullsCheck(f: HostFacts): Check {
   const msgs = journalMessages(f.sections.journal);
   if (msgs.length === 0) return check("pulls", "pulls.ok", {}, [], { status: f.sections["docker-access"] === "absent" ? "skip" : "ok" });
-  const found = match(msgs.join("\n"), { only: PULL_ERRORS });
+  // A login that works now makes an older refused one in the journal history, not a problem.
+  const server = f.app?.registry?.server;
+  const loggedIn = !("skipped" in f.login) && f.login.code === 0 && server !== undefined;
+  const found = match(msgs.join("\n"), { only: PULL_ERRORS }).filter((x) => !(loggedIn && x.id === "registry-login-failed" && x.evidence.every((l) => l.includes(server))));
   if (found.length > 0) return check("pulls", "pulls.bad", {}, found);
+  if (loggedIn && msgs.every((m) => m.includes(server))) return check("pulls", "pulls.ok", {});
   return check("pulls", "pulls.unknown", {}, [], { unrecognised: msgs.slice(-10) });
 }
 

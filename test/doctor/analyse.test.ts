@@ -117,6 +117,13 @@ describe("Docker, pulls and the registry", () => {
     expect(c?.findings[0]?.evidence[0]).toBe("2026-11-27T15:47:03+0000 Not continuing with pull after error: toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit");
   });
 
+  it("a refused login in the journal is history once doctor's own login works", () => {
+    const journal = '2026-11-27T16:06:06+0000 doc-scratch dockerd[4554]: time="2026-11-27T16:06:06.061000718Z" level=error msg="Handler for POST /v1.41/auth returned error: login attempt to http://registry.berth.lab:5000/v2/ failed with status: 401 Unauthorized"';
+    expect(byId(analyseHost(facts({ journal })), "pulls")).toMatchObject({ status: "ok", findings: [] });
+    const unchecked = byId(analyseHost(facts({ journal }, { login: { skipped: "no-password" } })), "pulls");
+    expect(unchecked?.findings.map((f) => f.id)).toEqual(["registry-login-failed"]);
+  });
+
   it("probes each accelerator: 403 or no answer is a closed one", () => {
     const c = byId(analyseHost(facts({ "hub-mirrors": "http://doc-standin.berth.lab:5001/ 403\nhttps://mirror.ccs.tencentyun.com/ 000" })), "hub-mirrors");
     expect(c?.findings.map((f) => f.params)).toEqual([
