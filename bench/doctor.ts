@@ -9,17 +9,17 @@
  *
  *   npx tsx bench/doctor.ts [hosts=10] [runs=5]
  */
-import ssh2 from "ssh2";
-import { runDoctor, type DoctorOptions } from "../src/doctor/run.js";
-import { evidenceArgv } from "../src/doctor/remote.js";
-import { shellJoin } from "../src/util/shell.js";
-import { kitUp } from "../src/local/kit.js";
-import { createVm, destroyVm, type LocalVm } from "../src/local/vm.js";
-import { appPlan, bootDeployHost, executor, KEYS } from "../test/integration/deploy-helpers.js";
-import { deploy } from "../src/deploy/deploy.js";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import ssh2 from "ssh2";
+import { deploy } from "../src/deploy/deploy.js";
+import { evidenceArgv } from "../src/doctor/remote.js";
+import { runDoctor, type DoctorOptions } from "../src/doctor/run.js";
+import { kitUp } from "../src/local/kit.js";
+import { createVm, destroyVm, type LocalVm } from "../src/local/vm.js";
+import { shellJoin } from "../src/util/shell.js";
+import { appPlan, bootDeployHost, executor, KEYS } from "../test/integration/deploy-helpers.js";
 import { median } from "./stats.js";
 
 const many = Number(process.argv[2] ?? 10);
@@ -46,12 +46,12 @@ async function raw(vm: LocalVm, cmd: string): Promise<void> {
   c.end();
 }
 
+const kit = await kitUp();
 const doctor = (vms: LocalVm[], concurrency = 8) => {
   const o: DoctorOptions = { stack: STACK, hosts: vms.map((vm) => ({ user: "debian", host: vm.ip, port: 22 })), identity, knownHosts: join(work, "known_hosts"), concurrency, projectDir: PROJECT_DIR, env: { ...process.env, BERTH_REGISTRY_PASSWORD: kit.registryPassword } };
   return runDoctor(o);
 };
 
-const kit = await kitUp();
 console.error("booting one ready host…");
 const ready = await bootDeployHost("doc-bench-ready");
 const ex = executor(ready);
