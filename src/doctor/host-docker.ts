@@ -27,17 +27,32 @@ export function dockerCheck(f: HostFacts): Check {
   return check("docker", "docker.ok", { version: version ?? "?", driver }, findings);
 }
 
+/** Registry mirrors the bootstrap configured (status.json) that `docker info` does not list. */
+function inactiveMirrors(f: HostFacts): Finding[] {
+  let configured: string[] = [];
+  try {
+    configured = (JSON.parse(f.sections.status ?? "") as { docker?: { registryMirrors?: string[] } }).docker?.registryMirrors ?? [];
+  } catch {
+    return [];
+  }
+  const [, driver, active = ""] = (f.sections.docker ?? "").split("|");
+  if (driver === undefined) return [];
+  const on = active.split(" ").filter(Boolean).map((m) => m.replace(/\/$/, ""));
+  return configured.filter((m) => !on.includes(m.replace(/\/$/, ""))).map((m) => ({ id: "registry-mirror-inactive", params: { mirror: m }, evidence: [`status.json lists ${m}; docker info lists ${on.join(", ") || "no mirror"}`] }));
+}
+
 export function hubMirrorsCheck(f: HostFacts): Check {
   const results = lines(f.sections["hub-mirrors"]).map((l) => l.split(" ") as [string, string]);
-  if (results.length === 0) return check("hub-mirrors", "hubmirrors.none", {}, [], { status: f.sections["docker-access"] === "direct" ? "ok" : "skip" });
+  const inactive = inactiveMirrors(f);
+  if (results.length === 0 && inactive.length === 0) return check("hub-mirrors", "hubmirrors.none", {}, [], { status: f.sections["docker-access"] === "direct" ? "ok" : "skip" });
   const bad = results.filter(([, code]) => code !== "200" && code !== "401");
-  if (bad.length === 0) return check("hub-mirrors", "hubmirrors.ok", { list: results.map(([m]) => m).join(", ") });
-  const findings = bad.map(([m, code]): Finding => ({
+  if (bad.length === 0 && inactive.length === 0) return check("hub-mirrors", "hubmirrors.ok", { list: results.map(([m]) => m).join(", ") });
+  const findings = [...inactive, ...bad.map(([m, code]): Finding => ({
     id: "hub-mirror-closed",
     params: { mirror: m, answer: code === "000" || !code ? "no answer" : `HTTP ${code}` },
     evidence: [`GET ${m.replace(/\/$/, "")}/v2/ → ${code === "000" || !code ? "no answer" : code}`],
-  }));
-  return check("hub-mirrors", "hubmirrors.bad", { list: bad.map(([m]) => m).join(", ") }, findings);
+  }))];
+  return check("hub-mirrors", "hubmirrors.bad", { list: [...inactive.map((x) => x.params.mirror ?? ""), ...bad.map(([m]) => m)].join(", ") }, findings);
 }
 
 /** dockerd's journal lines, reduced to time and message. */

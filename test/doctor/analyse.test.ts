@@ -117,6 +117,13 @@ describe("Docker, pulls and the registry", () => {
     expect(c?.findings[0]?.evidence[0]).toBe("2026-11-27T15:47:03+0000 Not continuing with pull after error: toomanyrequests: You have reached your pull rate limit. You may increase the limit by authenticating and upgrading: https://www.docker.com/increase-rate-limit");
   });
 
+  it("a registry mirror the bootstrap configured that docker info does not list is not active", () => {
+    const status = HEALTHY_SECTIONS.status?.replace('"registryMirrors":[]', '"registryMirrors":["https://mirror.ccs.tencentyun.com"]');
+    const c = byId(analyseHost(facts({ status })), "hub-mirrors");
+    expect(c?.findings.map((f) => [f.id, f.params.mirror])).toEqual([["registry-mirror-inactive", "https://mirror.ccs.tencentyun.com"]]);
+    expect(byId(analyseHost(facts({ status, docker: "20.10.24+dfsg1|overlay2|https://mirror.ccs.tencentyun.com/ ", "hub-mirrors": "https://mirror.ccs.tencentyun.com/ 200" })), "hub-mirrors")?.status).toBe("ok");
+  });
+
   it("a refused login in the journal is history once doctor's own login works", () => {
     const journal = '2026-11-27T16:06:06+0000 doc-scratch dockerd[4554]: time="2026-11-27T16:06:06.061000718Z" level=error msg="Handler for POST /v1.41/auth returned error: login attempt to http://registry.berth.lab:5000/v2/ failed with status: 401 Unauthorized"';
     expect(byId(analyseHost(facts({ journal })), "pulls")).toMatchObject({ status: "ok", findings: [] });
