@@ -91,10 +91,14 @@ export function dockerGroupCheck(f: HostFacts): Check {
   return check("docker-group", "group.stale", { users: [...stale.keys()].join(", ") }, findings);
 }
 
+/** Whether docker answers on the host at all (directly or through sudo). */
+const dockerUsable = (f: HostFacts) => /^(direct|sudo)/.test(f.sections["docker-access"] ?? "") && (f.sections.docker ?? "").includes("|");
+
 export function loginCheck(f: HostFacts): Check {
   const l = f.login;
   const reg = f.app?.registry;
   if ("skipped" in l || !reg) return check("registry-login", "skipped" in l && l.skipped === "no-password" ? "login.nopass" : "login.none", {}, [], { status: "skip" });
+  if (!dockerUsable(f)) return check("registry-login", "login.nodocker", {}, [], { status: "skip" });
   const params = { user: reg.username, registry: reg.server };
   if (l.code === 0) return check("registry-login", "login.ok", params);
   const found = match(l.output).map((x) => ({ ...x, params: { registry: reg.server, ...x.params } }));
@@ -105,6 +109,7 @@ export function loginCheck(f: HostFacts): Check {
 export function appCheck(f: HostFacts): { check: Check; healthy: boolean } {
   const app = f.app;
   if (!app) return { check: check("app", "app.none", {}, [], { status: "skip" }), healthy: false };
+  if (!dockerUsable(f)) return { check: check("app", "app.nodocker", { name: app.name }, [], { status: "skip" }), healthy: false };
   const state = (f.sections.app ?? "").trim();
   const name = app.name;
   if (state === "" || /No such (?:container|object)/.test(state)) {

@@ -64,6 +64,11 @@ export async function doctorHost(ex: Executor & { readonly hostKey?: string | un
     const [evidence, l] = await Promise.all([ex.exec(argv), login(ex, opts)]);
     sections = parseSections(evidence.stdout);
     loginFacts = l;
+    if (!("end" in sections)) {
+      // No bash, or the script died: say so with what it printed rather than read half an answer.
+      const said = [...evidence.stderr.split("\n"), ...evidence.stdout.split("\n")].map((x) => x.trimEnd()).filter(Boolean).slice(-12);
+      return { target, reachable: true, checks: [check("ssh", "ssh.partial", { user: t.user }, [], { unrecognised: [`exit ${evidence.code}`, ...said] })] };
+    }
   } catch (e) {
     const msg = (e as Error).message;
     const params = { target, user: t.user };

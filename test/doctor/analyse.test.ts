@@ -1,7 +1,7 @@
 // Doctor's reading of a host, replayed over evidence.sh sections recorded on a real local VM.
 import { describe, expect, it } from "vitest";
 import { describe as describeFinding } from "../../src/diagnose/explain.js";
-import { analyseHost } from "../../src/doctor/host.js";
+import { analyseHost, doctorHost } from "../../src/doctor/host.js";
 import type { Check } from "../../src/doctor/report.js";
 import { PROBED } from "./recorded.js";
 import { facts, HEALTHY_SECTIONS } from "./sections.js";
@@ -91,6 +91,17 @@ describe("a failed bootstrap", () => {
   });
 });
 
+describe("a host where the bootstrap failed before installing docker", () => {
+  it("does not blame the app or the login for docker's absence", () => {
+    const status = JSON.stringify({ phase: "failed", errors: ["no docker-ce mirror answered for debian 12: labkit (http://mirror.berth.lab:9/docker-ce)"] });
+    const checks = analyseHost(facts({ status, log: "curl: (7) Failed to connect to mirror.berth.lab port 9 after 1 ms: Couldn't connect to server", "docker-access": "absent", docker: "", app: "", "app-http": "", "ports-inside": "8080 closed" }, { login: { code: 127, output: "sh: 1: docker: not found" } }));
+    expect(ids(checks)).toEqual(["mirror-unreachable"]);
+    expect(checks.map((c) => [c.id, c.status]).filter(([, s]) => s !== "ok")).toEqual([
+      ["bootstrap", "fail"], ["docker", "skip"], ["hub-mirrors", "skip"], ["pulls", "skip"], ["docker-group", "skip"], ["registry-login", "skip"], ["app", "skip"], ["app-port", "skip"],
+    ]);
+  });
+});
+
 describe("disk and DNS", () => {
   it("a full filesystem is named with its use", () => {
     const c = byId(analyseHost(facts({ df: `${HEALTHY_SECTIONS.df}\ntmpfs 1024 1024 0 100% /opt` })), "disk");
@@ -151,5 +162,19 @@ describe("Docker, pulls and the registry", () => {
     const c = byId(analyseHost(facts({ "docker-access": "sudo permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get \"http://%2Fvar%2Frun%2Fdocker.sock/v1.24/info\": dial unix /var/run/docker.sock: connect: permission denied" })), "docker");
     expect(c?.status).toBe("warn");
     expect(c?.findings.map((f) => f.id)).toEqual(["docker-permission-denied"]);
+  });
+});
+
+describe("a host whose evidence run did not finish", () => {
+  it("says so with what the host printed, instead of reading half an answer", async () => {
+    const ex = {
+      target: "root@203.0.113.9:22",
+      exec: async () => ({ code: 127, stdout: "", stderr: "sh: 1: bash: not found\n" }),
+      upload: async () => undefined,
+      close: async () => undefined,
+    };
+    const r = await doctorHost(ex, { user: "root", host: "203.0.113.9", port: 22 });
+    expect(r.reachable).toBe(true);
+    expect(r.checks).toEqual([{ id: "ssh", status: "fail", summary: "ssh.partial", params: { user: "root" }, findings: [], unrecognised: ["exit 127", "sh: 1: bash: not found"] }]);
   });
 });
