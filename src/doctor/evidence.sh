@@ -101,7 +101,9 @@ sec app-http
 if [ -n "$url" ]; then curl -s -o /dev/null -w '%{http_code}\n' --max-time 5 "$url" 2>/dev/null; fi
 sec ports-inside
 for p in ${ports//,/ }; do
-  if timeout 3 bash -c "exec 3<>/dev/tcp/127.0.0.1/$p" 2>/dev/null; then echo "$p open"; else echo "$p closed"; fi
+  case $p in '' | *[!0-9]*) continue ;; esac
+  # shellcheck disable=SC2016 # $1 is the inner shell's argument
+  if timeout 3 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$1"' _ "$p" 2>/dev/null; then echo "$p open"; else echo "$p closed"; fi
 done
 sec app-logs
 case "$state" in exited*|restarting*|dead*|created*|paused*) "${DOCKER[@]}" logs --tail 15 "$app" 2>&1 | tail -n 15 ;; esac
