@@ -1,5 +1,6 @@
 /** `berth deploy`, `berth status`, `berth logs`: the app on hosts you name, over SSH. */
 import { loadStackFile } from "../config/stackfile.js";
+import { explain } from "../diagnose/explain.js";
 import { docker } from "../deploy/commands.js";
 import { deployAll, resultTable } from "../deploy/hosts.js";
 import { localImageSource } from "../deploy/image-source.js";
@@ -43,7 +44,7 @@ export async function deployCommand(opts: HostOptions & { concurrency: number; w
     log: (l) => io.stderr(`${l}\n`),
     ...(plan.transfer === "stream" ? { imageSource: localImageSource() } : {}),
   });
-  for (const o of outcomes.filter((x) => !x.ok)) io.stderr(`\n${o.error}\n`);
+  for (const o of outcomes.filter((x) => !x.ok)) io.stderr(`\n${o.error}${explain(o.error ?? "")}\n`);
   io.stdout(resultTable(outcomes));
   return outcomes.every((o) => o.ok) ? 0 : 1;
 }

@@ -1,6 +1,7 @@
 /** The `berth` command. */
 import { Command } from "commander";
 import { deployCommand, logsCommand, statusCommand } from "./deploy.js";
+import { registerDoctor } from "./doctor.js";
 import { kitDownCommand, kitUpCommand, localDownCommand, localUpCommand } from "./local.js";
 import { renderCommand } from "./render.js";
 
@@ -61,6 +62,7 @@ export function program(): Command {
     .action(async (opts: Parameters<typeof logsCommand>[0]) => {
       process.exitCode = await logsCommand(opts, io);
     });
+  registerDoctor(cmd, io);
   return cmd;
 }
 

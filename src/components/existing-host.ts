@@ -58,7 +58,8 @@ async function bootstrap(inputs: ExistingHostInputs, pin: HostPin): Promise<Exis
       const r = await ex.exec(argv);
       if (r.code !== 0) {
         const tail = (await ex.exec(["tail", "-n", "30", "/var/log/berth/bootstrap.log"])).stdout.trim();
-        throw new Error(`${where}: \`${argv.join(" ")}\` exited ${r.code}\n${(r.stderr || r.stdout).trim().split("\n").slice(-5).join("\n")}${tail ? `\n/var/log/berth/bootstrap.log ends:\n${tail}` : ""}`);
+        const { explainBootstrap } = berthRequire("diagnose/explain.ts") as typeof import("../diagnose/explain.js");
+        throw new Error(`${where}: \`${argv.join(" ")}\` exited ${r.code}\n${(r.stderr || r.stdout).trim().split("\n").slice(-5).join("\n")}${tail ? `\n/var/log/berth/bootstrap.log ends:\n${tail}` : ""}${explainBootstrap([], tail)}`);
       }
     }
     const status = JSON.parse((await ex.exec(["cat", "/var/lib/berth/status.json"])).stdout) as { phase: string; mirrors: Record<string, string> };
