@@ -6,13 +6,13 @@ import { program } from "../../src/program.js";
 import { appDeploymentProvider } from "../../src/components/app-deployment.js";
 import { existingHostProvider } from "../../src/components/existing-host.js";
 import { localVmProvider } from "../../src/components/local-vm.js";
-import { PROJECT_DIR, PUBKEY } from "../helpers/config.js";
+import { PROJECT_DIR, PUBKEY, RSA_PUBKEY } from "../helpers/config.js";
 import { isSecretInput, promiseOf, registered, resetRegistry, setConfig, settle } from "./mocks.js";
 
 const APP = { image: "registry.lab:5000/team/web:v3", registry: { server: "registry.lab:5000", username: "ci", password: "reg-pass" }, ports: ["80:8080"], secretEnv: { TOKEN: "t0k" } };
 
 function expectedUserData(config: Record<string, unknown>): string {
-  const r = load(Object.fromEntries(Object.entries(config).filter(([k]) => k !== "berth:sshPrivateKey")), { baseDir: PROJECT_DIR });
+  const r = load(Object.fromEntries(Object.entries(config).filter(([k]) => k !== "berth:sshPrivateKey")), { baseDir: PROJECT_DIR, isSecret: () => true });
   if (!r.ok) throw new Error(r.errors.join("\n"));
   return render(r.config).userData;
 }
@@ -30,7 +30,7 @@ describe("DockerHost on DigitalOcean", () => {
   };
 
   it("creates key, droplet, firewall, reserved IP and the app, with exact inputs", async () => {
-    setConfig(config, ["berth:sshPrivateKey"]);
+    setConfig(config, ["berth:sshPrivateKey", "berth:app"]); // as Pulumi lists them when berth:app holds secrets
     const out = program(PROJECT_DIR);
     expect(await promiseOf(out.publicIp)).toBe("198.51.100.9");
     expect(await promiseOf(out.ssh)).toBe("ssh -p 22 root@198.51.100.9");
@@ -75,7 +75,7 @@ describe("DockerHost on DigitalOcean", () => {
 describe("DockerHost on Tencent Cloud", () => {
   it("creates one TencentInstance with the user-data, key, ports and secret credentials", async () => {
     const config = {
-      "berth:host": { provider: "tencentcloud", name: "lab", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: PUBKEY, region: "ap-guangzhou" },
+      "berth:host": { provider: "tencentcloud", name: "lab", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: RSA_PUBKEY, region: "ap-guangzhou" },
       "berth:bootstrap": { mirror: ["tencent-internal", "tencent"], docker: { registryMirrors: ["tencent-internal"] } },
       "tencentcloud:secretId": "AKIDexample", "tencentcloud:secretKey": "tc-secret",
     };
@@ -85,7 +85,7 @@ describe("DockerHost on Tencent Cloud", () => {
     await settle();
     expect(registered.map((r) => `${r.type} ${r.name}`).sort()).toEqual(["berth:index:DockerHost lab", "pulumi-nodejs:dynamic/berth:TencentInstance lab-cvm"]);
     const cvm = byName("lab-cvm")?.inputs ?? {};
-    expect(cvm).toMatchObject({ region: "ap-guangzhou", zone: "ap-guangzhou-3", imageId: "img-487zeit5", instanceType: "S5.MEDIUM4", publicKey: PUBKEY, instanceName: "lab", sshCidrs: ["0.0.0.0/0", "::/0"], appPorts: [], bandwidthOut: 5 });
+    expect(cvm).toMatchObject({ region: "ap-guangzhou", zone: "ap-guangzhou-3", imageId: "img-487zeit5", instanceType: "S5.MEDIUM4", publicKey: RSA_PUBKEY, instanceName: "lab", sshCidrs: ["0.0.0.0/0", "::/0"], appPorts: [], bandwidthOut: 5 });
     expect(cvm.userData).toBe(expectedUserData(config));
     expect(isSecretInput(cvm.secretId)).toBe(true);
     expect(isSecretInput(cvm.secretKey)).toBe(true);
