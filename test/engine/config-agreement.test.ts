@@ -58,6 +58,19 @@ describe.sequential("pulumi preview reports what berth render reports", () => {
   });
 });
 
+describe("a secret set the way the README says passes under pulumi preview", () => {
+  it("pulumi config set --secret --path: the program sees it decrypted and knows it was secure", async () => {
+    const stack = "cfg-secret"; // a local VM would be named after the stack; preview creates none
+    await project.ok(["stack", "init", stack]);
+    const file = join(project.dir, "stacks", `Pulumi.${stack}.yaml`);
+    writeFileSync(file, `${readFileSync(file, "utf8")}config:\n${LOCAL}  berth:app:\n    image: registry.berth.lab:5000/berth/app:v1\n    registry: { server: registry.berth.lab:5000, username: berth }\n    ports: ["8080:8080"]\n`);
+    await project.ok(["config", "set", "--stack", stack, "--path", "berth:app.registry.password", "--secret"], { stdin: "not-the-kit-password" });
+    expect((readStackFile(file).config["berth:app"] as { registry: { password: unknown } }).registry.password).toEqual({ secure: expect.stringMatching(/^v1:/) });
+    const r = await project.run(["preview", "--stack", stack]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+  });
+});
+
 describe("the values a Pulumi program receives are the values berth reads", () => {
   it("for go-yaml scalars, dates and merge keys", async () => {
     writeFileSync(join(probe.dir, "Pulumi.yaml"), "name: berth\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: probe.cjs\nstackConfigDir: stacks\n");
