@@ -66,7 +66,7 @@ export const httpUrl = domain(z.string().superRefine((v, ctx) => {
 export function isHttpUrl(v: string): boolean {
   try {
     const u = new URL(v);
-    return (u.protocol === "http:" || u.protocol === "https:") && u.hostname.length > 0 && !/\s/.test(v);
+    return (u.protocol === "http:" || u.protocol === "https:") && u.hostname.length > 0 && !/\s/.test(v) && u.port !== "0";
   } catch {
     return false;
   }

@@ -54,7 +54,10 @@ export const DOMAINS: Record<string, DomainGen> = {
   },
   address: { valid: fc.oneof(ipv4, ipv6, host), invalid: fc.oneof(dash(host), badIp.filter((x) => !x.includes(":")), fc.constantFrom("my server", "host_name.lab", "300.1.1.1")) },
   "mirror-name": { valid: fc.constantFrom("aliyun", "tuna", "tencent", "huawei"), invalid: word.filter((w) => !["aliyun", "tuna", "tencent", "huawei", "official", "ustc", "azure", "huaweicloud"].includes(w)) },
-  "http-url": { valid: fc.tuple(host, fc.stringMatching(/^(\/[a-z0-9-]{1,8}){0,3}$/)).map(([h, p]) => `https://${h}${p}`), invalid: fc.oneof(host, host.map((h) => `ftp://${h}`), fc.constant("https://")) },
+  "http-url": {
+    valid: fc.tuple(host, fc.option(port, { nil: undefined }), fc.stringMatching(/^(\/[a-z0-9-]{1,8}){0,3}$/)).map(([h, p, path]) => `https://${h}${p ? `:${p}` : ""}${path}`),
+    invalid: fc.oneof(host, host.map((h) => `ftp://${h}`), fc.constant("https://"), fc.tuple(host, badPort).map(([h, p]) => `https://${h}:${p}/`)),
+  },
   "registry-mirror": { valid: fc.tuple(host, fc.option(port, { nil: undefined })).map(([h, p]) => `https://${h}${p ? `:${p}` : ""}`), invalid: fc.oneof(dash(host), host.map((h) => `http://${h}`), fc.constantFrom("ustc", "hub")) },
   "insecure-registry": { valid: fc.oneof(host, fc.tuple(host, port).map(([h, p]) => `${h}:${p}`), cidr4), invalid: fc.oneof(dash(host), fc.tuple(host, badPort).map(([h, p]) => `${h}:${p}`), host.map((h) => `http://${h}`), badCidr) },
   "registry-server": { valid: fc.oneof(host, fc.tuple(host, port).map(([h, p]) => `${h}:${p}`)), invalid: fc.oneof(dash(host), fc.tuple(host, badPort).map(([h, p]) => `${h}:${p}`), host.map((h) => `https://${h}`)) },
