@@ -33,6 +33,7 @@ describe("berth render", () => {
     expect(readFileSync(join(out, "user-data"), "utf8")).toBe(readFileSync(join(PROJECT_DIR, "test/snapshots/tencent.user-data"), "utf8"));
     expect(readFileSync(join(out, "bootstrap.sh"), "utf8")).toMatch(/^#!\/usr\/bin\/env bash\n/);
     expect(r.stderr).toMatch(/gz\+b64/);
+    rmSync(join(out, ".."), { recursive: true, force: true });
   });
 
   it("exits non-zero with every path-named error and writes nothing", async () => {
@@ -48,6 +49,7 @@ describe("berth render", () => {
   berth:bootstrap.mirror: unknown mirror "aliyn" — did you mean "aliyun"? (official, aliyun, tuna, ustc, tencent, tencent-internal, huawei, azure-china, { url: … })
 `);
     expect(existsSync(out)).toBe(false);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it("names a missing stack file", async () => {
