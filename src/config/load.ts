@@ -104,6 +104,7 @@ function readInputs(cfg: StackInput, baseDir: string, read: (p: string) => strin
       if (yaml !== undefined) {
         const name = envName(yaml);
         if (name === undefined) errors.push(`${formatPath(path)}: environment.yml needs a top-level "name:" (the environment to create) and must be valid YAML`);
+        else if (!/^[A-Za-z0-9_.][A-Za-z0-9._-]*$/.test(name)) errors.push(`${formatPath(path)}: environment.yml's name "${name}" must be letters, digits, ., _ and -, not starting with "-" (conda env create -n takes it)`);
         else out.condaEnv = { name, yaml };
       }
     }
@@ -119,7 +120,7 @@ function readInputs(cfg: StackInput, baseDir: string, read: (p: string) => strin
 function envName(yaml: string): string | undefined {
   try {
     const doc = parseYaml(yaml) as unknown;
-    if (doc && typeof doc === "object" && "name" in doc && typeof doc.name === "string" && /^[A-Za-z0-9._-]+$/.test(doc.name)) return doc.name;
+    if (doc && typeof doc === "object" && "name" in doc && typeof doc.name === "string") return doc.name;
   } catch {
     return undefined;
   }

@@ -81,6 +81,7 @@ export const DOMAINS: Record<string, DomainGen> = {
       .map(([c, n, v]) => `${c ?? ""}${n}${v ?? ""}`),
     invalid: fc.oneof(fc.constantFrom("scikit learn", "numpy >= x", "-numpy", "num py=1", "numpy=="), withControl),
   },
+  "conda-env-name": { valid: fc.stringMatching(/^[A-Za-z0-9_.][A-Za-z0-9._-]{0,20}$/), invalid: fc.oneof(dash(word), fc.constantFrom("my env", "a/b", "")) },
   "conda-channel": { valid: fc.oneof(fc.constantFrom("conda-forge", "pytorch", "nvidia/label/cuda-12.4.0", "defaults"), host.map((h) => `https://${h}/conda`)), invalid: fc.constantFrom("conda forge", "-c", "/abs", "conda-forge/", "ftp://x") },
   "daemon-string": { valid: noControl, invalid: withControl },
   "daemon-path": { valid: absPath, invalid: fc.oneof(word, fc.constant("")) },

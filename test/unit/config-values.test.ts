@@ -62,8 +62,8 @@ describe("a leading '-' never reaches a command line", () => {
   it("is refused in every value that becomes an argument", () => {
     const raw = {
       "berth:host": { provider: "existing", address: "-oProxyCommand=x", user: "-root" },
-      "berth:bootstrap": { ...B, docker: { insecureRegistries: ["-x"], users: ["-u"], registryMirrors: ["-m"] } },
-      "berth:app": { image: "-uattacker/app:v1", name: "-n", registry: { server: "-x.lab", username: "-uattacker" }, ports: ["-p:1"], volumes: ["-v:/x"] },
+      "berth:bootstrap": { ...B, docker: { insecureRegistries: ["-x"], users: ["-u"], registryMirrors: ["-m"] }, conda: { env: { name: "-n" } } },
+      "berth:app": { image: "-uattacker/app:v1", name: "-n", registry: { server: "-x.lab", username: "-uattacker" }, ports: ["-p:1"], volumes: ["-v:/x"], env: { "-e": "1" } },
     };
     expect(errorsOf(raw).sort()).toEqual([
       `berth:host.address: ${DASH("-oProxyCommand=x")}`,
@@ -77,7 +77,15 @@ describe("a leading '-' never reaches a command line", () => {
       `berth:app.registry.username: ${DASH("-uattacker")}`,
       `berth:app.ports[0]: ${DASH("-p:1")}`,
       `berth:app.volumes[0]: ${DASH("-v:/x")}`,
+      `berth:bootstrap.conda.env.name: ${DASH("-n")}`,
+      `berth:app.env.-e: ${DASH("-e")}`,
     ].sort());
+  });
+
+  it("is refused in the name an environment.yml gives conda", () => {
+    expect(errorsOf({ "berth:bootstrap": { ...B, conda: { env: { text: "name: -n\ndependencies: [numpy]\n" } } } })).toEqual([
+      `berth:bootstrap.conda.env: environment.yml's name "-n" must be letters, digits, ., _ and -, not starting with "-" (conda env create -n takes it)`,
+    ]);
   });
 });
 

@@ -34,7 +34,7 @@ export const portMap = domain(argument().superRefine((v, ctx) => {
   }
 }), "port-map");
 
-const envName = domain(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name: letters, digits and _, not starting with a digit" }), "env-name");
+const envName = domain(argument().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { message: "must be an environment variable name: letters, digits and _, not starting with a digit" }), "env-name");
 
 /** A value Pulumi encrypted in the stack file (`secure: v1:…`); only `pulumi up` can read it. */
 export const encrypted = section({ secure: domain(z.string(), "ciphertext") });

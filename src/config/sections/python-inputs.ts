@@ -4,7 +4,7 @@
  * requirement lines. Each union picks its form by the input's shape (see shapes.ts).
  */
 import { z } from "zod";
-import { domain, fileOrText, section } from "../fields.js";
+import { argument, domain, fileOrText, section } from "../fields.js";
 import { byShape } from "../shapes.js";
 
 const CHANNEL_NAME = "[A-Za-z0-9][A-Za-z0-9._-]*(?:/[A-Za-z0-9._-]+)*";
@@ -29,7 +29,7 @@ export const matchSpec = domain(z.string().regex(MATCH_SPEC, {
 
 /** The short spec form of an environment. */
 export const envSpec = section({
-  name: domain(z.string().regex(/^[A-Za-z0-9._-]+$/, { message: "must be letters, digits, ., _ and -" }), "conda-env-name"),
+  name: domain(argument().regex(/^[A-Za-z0-9._-]+$/, { message: "must be letters, digits, ., _ and -" }), "conda-env-name"),
   python: domain(z.string().regex(/^\d+(\.\d+){0,2}$/, { message: "must be a Python version like 3.12" }), "python-version").optional(),
   packages: z.array(matchSpec).default([]),
   channels: z.array(condaChannel).default([]),
