@@ -4,12 +4,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { RenderError, render } from "./bootstrap/render.js";
-import { load } from "./config/load.js";
+import { loadPulumiConfig } from "./config/pulumi-config.js";
 import { DockerHost } from "./components/docker-host.js";
 
 export function program(baseDir: string = process.cwd()) {
-  const all = pulumi.runtime.allConfig();
-  const loaded = load(all, { baseDir });
+  const runtime = pulumi.runtime as typeof pulumi.runtime & { isConfigSecret?: (key: string) => boolean };
+  const isKeySecret = (key: string) => runtime.isConfigSecret?.(key) ?? false;
+  const loaded = loadPulumiConfig({ projectDir: baseDir, stack: pulumi.getStack(), values: pulumi.runtime.allConfig(), isKeySecret });
   if (!loaded.ok) throw new pulumi.RunError(`the stack config has ${loaded.errors.length} problem(s):\n  ${loaded.errors.join("\n  ")}`);
   const cfg = loaded.config;
   let rendered;

@@ -18,7 +18,7 @@ export interface CommandIo {
 export function renderCommand(opts: RenderOptions, io: CommandIo): number {
   const loaded = loadStackFile(opts.stack);
   if (!loaded.ok) {
-    io.stderr(`${opts.stack}: ${loaded.errors.length} problem${loaded.errors.length === 1 ? "" : "s"}:\n${loaded.errors.map((e) => `  ${e}\n`).join("")}`);
+    io.stderr(`${opts.stack}: ${loaded.errors.length} problem${loaded.errors.length === 1 ? "" : "s"}:\n${loaded.errors.map((e) => `  ${e.replace(/\n/g, "\n    ")}\n`).join("")}`);
     return 1;
   }
   let rendered;

@@ -4,6 +4,7 @@
  * mirror with its own key names that key's fingerprint (`dockerCeKeyFingerprint`).
  */
 import { z } from "zod";
+import { domain } from "./fields.js";
 
 /** Docker's repository signing key, `9DC8 5822 9FC7 DD38 854A  E2D8 8D81 803C 0EBF CD88`. */
 export const DOCKER_CE_KEY_FINGERPRINT = "9DC858229FC7DD38854AE2D88D81803C0EBFCD88";
@@ -14,7 +15,7 @@ const EXAMPLE = "9DC8 5822 9FC7 DD38 854A  E2D8 8D81 803C 0EBF CD88";
  * A full v4 fingerprint: 40 hex digits, spaces allowed (as `gpg --fingerprint` groups them),
  * stored upper-case without spaces. A 16-digit key id is refused: ids can be forged.
  */
-export const keyFingerprint = z.string().transform((v, ctx) => {
+export const keyFingerprint = domain(z.string(), "openpgp-fingerprint").transform((v, ctx) => {
   const hex = v.replace(/\s+/g, "").replace(/^0x/i, "").toUpperCase();
   if (/^[0-9A-F]{40}$/.test(hex)) return hex;
   const message = /^[0-9A-F]{8}$|^[0-9A-F]{16}$/.test(hex)

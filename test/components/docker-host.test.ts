@@ -8,14 +8,13 @@ import { appDeploymentProvider } from "../../src/components/app-deployment.js";
 import { existingHostProvider } from "../../src/components/existing-host.js";
 import { localVmProvider } from "../../src/components/local-vm.js";
 import { tencentInstanceProvider } from "../../src/components/tencent/provider.js";
-import { PROJECT_DIR, PUBKEY } from "../helpers/config.js";
-import { PUBLIC_KEY as RSA_PUBKEY } from "../tencent/helpers.js";
+import { PROJECT_DIR, PUBKEY, RSA_PUBKEY } from "../helpers/config.js";
 import { isSecretInput, promiseOf, registered, resetRegistry, setConfig, settle } from "./mocks.js";
 
 const APP = { image: "registry.lab:5000/team/web:v3", registry: { server: "registry.lab:5000", username: "ci", password: "reg-pass" }, ports: ["80:8080"], secretEnv: { TOKEN: "t0k" } };
 
 function expectedUserData(config: Record<string, unknown>): string {
-  const r = load(Object.fromEntries(Object.entries(config).filter(([k]) => k !== "berth:sshPrivateKey")), { baseDir: PROJECT_DIR });
+  const r = load(Object.fromEntries(Object.entries(config).filter(([k]) => k !== "berth:sshPrivateKey")), { baseDir: PROJECT_DIR, isSecret: () => true });
   if (!r.ok) throw new Error(r.errors.join("\n"));
   return render(r.config).userData;
 }
@@ -33,7 +32,7 @@ describe("DockerHost on DigitalOcean", () => {
   };
 
   it("creates key, droplet, firewall, reserved IP and the app, with exact inputs", async () => {
-    setConfig(config, ["berth:sshPrivateKey"]);
+    setConfig(config, ["berth:sshPrivateKey", "berth:app"]); // as Pulumi lists them when berth:app holds secrets
     const out = program(PROJECT_DIR);
     expect(await promiseOf(out.publicIp)).toBe("198.51.100.9");
     expect(await promiseOf(out.ssh)).toBe("ssh -p 22 root@198.51.100.9");

@@ -34,7 +34,8 @@ beforeEach(() => {
 afterEach(() => warn.mockRestore());
 
 function run(config: Record<string, unknown>): void {
-  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, JSON.stringify(v)])));
+  // Secrets arrive as Pulumi secrets, as `pulumi config set --secret` leaves them.
+  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])), ["berth:sshPrivateKey"]);
   program(PROJECT_DIR);
 }
 

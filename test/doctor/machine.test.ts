@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { backendCheck, nodeCheck, passphraseCheck, pulumiCheck, secretsCheck, sshKeyCheck, stackCheck } from "../../src/doctor/machine.js";
 import type { MachineContext } from "../../src/doctor/machine-pulumi.js";
 import { passphraseOpens } from "../../src/doctor/passphrase.js";
-import { PROJECT_DIR, PUBKEY } from "../helpers/config.js";
+import { PROJECT_DIR, PUBKEY, RSA_PUBKEY } from "../helpers/config.js";
 
 /** Made by `pulumi stack init` (Pulumi CLI v3.248.0) with PULUMI_CONFIG_PASSPHRASE="correct horse battery staple". */
 const SALT = "v1:hWxiPgcjTSo=:v1:saFCelqJBLD4yFkp:oHGbLDpckuTsDodhB8RSTZXCUP0xYg==";
@@ -127,16 +127,16 @@ describe("the stack and its secrets", () => {
 
   it("a Tencent stack with an app needs its keys, the SSH key and the registry password", () => {
     const file = stackFile(`config:
-  berth:host: { provider: tencentcloud, zone: ap-guangzhou-3, image: img-487zeit5, sshPublicKey: "${PUBKEY}" }
+  berth:host: { provider: tencentcloud, zone: ap-guangzhou-3, image: img-487zeit5, sshPublicKey: "${RSA_PUBKEY}" }
   berth:bootstrap: { conda: { enabled: false } }
-  berth:app: { image: "ccr.ccs.tencentyun.com/course/app:v1", registry: { server: ccr.ccs.tencentyun.com, username: "100012345678", password: "hunter2" } }
+  berth:app: { image: "ccr.ccs.tencentyun.com/course/app:v1", registry: { server: ccr.ccs.tencentyun.com, username: "100012345678" } }
   tencentcloud:secretId: { secure: "v1:abc" }
 `);
     const s = stackCheck(file);
     if (!s.config) throw new Error(JSON.stringify(s.check));
     const c = secretsCheck(ctx({ TENCENTCLOUD_SECRET_KEY: "from-env" }), file, s.config);
     expect(c.findings.map((f) => [f.id, f.params.key])).toEqual([
-      ["secret-plaintext", "berth:app.registry.password"],
+      ["secret-missing", "berth:app.registry.password"],
       ["secret-missing", "berth:sshPrivateKey"],
     ]);
     expect(c.status).toBe("fail");

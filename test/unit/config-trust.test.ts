@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_INSTALLER_VERSION } from "../../src/config/installers.js";
 import { bootstrapSchema } from "../../src/config/sections/bootstrap.js";
-import { configOf, errorsOf, stackConfig } from "../helpers/config.js";
+import { RSA_PUBKEY, configOf, errorsOf, stackConfig } from "../helpers/config.js";
 
 const CAMPUS = { url: "http://10.0.0.1", name: "campus" };
 const KIT_FPR = "BFA803565EC5A632A51D5C8D22BDA605CDEF55B1";
@@ -48,7 +48,7 @@ describe("conda installers and their checksums", () => {
     ["the in-cloud Tencent mirror and latest Miniconda", { mirror: "tencent-internal", conda: { version: "latest" } },
       'berth:bootstrap.conda.sha256: the Miniconda installer "latest" would be downloaded over plain HTTP from tencent-internal (http://mirrors.tencentyun.com/anaconda/miniconda) with no sha256 to check it, and it runs as root — give its sha256 here, pin a version berth knows (py312_24.11.1-0), or use an https mirror'],
   ])("refuses %s", (_what, bootstrap, message) => {
-    const host = bootstrap.mirror === "tencent-internal" ? { "berth:host": { provider: "tencentcloud", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBerthExampleKeyReplaceWithYourOwnPublicKey0 you@laptop" } } : {};
+    const host = bootstrap.mirror === "tencent-internal" ? { "berth:host": { provider: "tencentcloud", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: RSA_PUBKEY } } : {};
     expect(errorsOf({ ...host, "berth:bootstrap": bootstrap })).toEqual([message]);
   });
 

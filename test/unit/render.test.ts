@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { RenderError, render } from "../../src/bootstrap/render.js";
 import { bootstrapScript } from "../../src/bootstrap/script.js";
-import { EXAMPLE_STACKS, PUBKEY, configOf, stackConfig } from "../helpers/config.js";
+import { EXAMPLE_STACKS, PUBKEY, RSA_PUBKEY, configOf, stackConfig } from "../helpers/config.js";
 
 interface WriteFile { path: string; content: string; permissions: string; owner: string }
 
@@ -87,7 +87,7 @@ describe("render", () => {
   });
 
   it("writes .condarc the way TUNA documents it, and pip.conf with trusted-host for HTTP", () => {
-    const files = writeFiles(render(configOf({ "berth:host": { provider: "tencentcloud", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: PUBKEY }, "berth:bootstrap": { mirror: "tencent-internal", conda: { mirror: "tuna" } } })).userData);
+    const files = writeFiles(render(configOf({ "berth:host": { provider: "tencentcloud", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: RSA_PUBKEY }, "berth:bootstrap": { mirror: "tencent-internal", conda: { mirror: "tuna" } } })).userData);
     expect(files.find((f) => f.path === "/etc/berth/condarc")?.content).toBe(`channels:
   - defaults
 custom_channels:
@@ -134,7 +134,7 @@ show_channel_urls: true
     let seed = 7;
     const noise = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31).toString(36);
     const packages = Array.from({ length: 900 }, (_, i) => `pkg-${i}-${noise()}${noise()}`);
-    const cfg = configOf({ "berth:host": { provider: "tencentcloud", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: PUBKEY }, "berth:bootstrap": { mirror: "tencent", conda: { env: { name: "big", packages } } } });
+    const cfg = configOf({ "berth:host": { provider: "tencentcloud", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: RSA_PUBKEY }, "berth:bootstrap": { mirror: "tencent", conda: { env: { name: "big", packages } } } });
     expect(() => render(cfg)).toThrow(RenderError);
     expect(() => render(cfg)).toThrow(/^berth:bootstrap: the user-data is \d+\.\d KiB even gzip-compressed, over Tencent Cloud's 16 KB UserData limit \(counted after base64\) of 16\.0 KiB — largest files: \/etc\/berth\/environment\.yml \d+\.\d KiB, \/usr\/local\/lib\/berth\/bootstrap\.sh \d+\.\d KiB, .*; trim berth:bootstrap\.conda\.env or berth:bootstrap\.pip\.requirements \(install the rest from your app image\)$/);
     expect(render({ ...cfg, host: { ...cfg.host, provider: "digitalocean" } }).compressed).toBe(false);

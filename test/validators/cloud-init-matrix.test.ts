@@ -7,14 +7,14 @@ import { afterAll, describe, expect, it } from "vitest";
 import { bootstrapConf } from "../../src/bootstrap/files.js";
 import { render } from "../../src/bootstrap/render.js";
 import { SUPPORTED_OS } from "../../src/config/os.js";
-import { EXAMPLE_STACKS, PROJECT_DIR, PUBKEY, configOf, stackConfig } from "../helpers/config.js";
+import { EXAMPLE_STACKS, PROJECT_DIR, PUBKEY, RSA_PUBKEY, configOf, stackConfig } from "../helpers/config.js";
 import { cloudInitDir, cloudInitSchemaCli, cloudInitValidate, shellcheck } from "../helpers/validators.js";
 
 const MIRRORS: [string, Record<string, unknown>, unknown][] = [
   ["aliyun", { provider: "digitalocean", image: "custom-snapshot-1", sshPublicKey: PUBKEY }, "aliyun"],
   ["tuna-ustc", { provider: "digitalocean", image: "custom-snapshot-1", sshPublicKey: PUBKEY }, ["tuna", "ustc"]],
   ["custom", { provider: "local" }, { url: "http://mirror.berth.lab", name: "labkit", dockerCeKeyFingerprint: "BFA803565EC5A632A51D5C8D22BDA605CDEF55B1" }],
-  ["tencent-internal", { provider: "tencentcloud", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: PUBKEY }, ["tencent-internal", "tencent"]],
+  ["tencent-internal", { provider: "tencentcloud", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: RSA_PUBKEY }, ["tencent-internal", "tencent"]],
 ];
 
 interface Variant { name: string; raw: Record<string, unknown> }

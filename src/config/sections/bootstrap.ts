@@ -14,7 +14,7 @@ export const bootstrapSchema = section({
   pip: pipSchema,
 }).default({
   mirror: ["official"],
-  docker: { registryMirrors: [], insecureRegistries: [], users: [], logRotation: { maxSize: "10m", maxFile: 3 }, daemon: {} },
+  docker: { registryMirrors: [], insecureRegistries: [], users: [], logRotation: { maxSize: "10m", maxFile: 3 }, daemon: {}, allowUnauthenticatedTcp: false },
   conda: { enabled: true, distribution: "miniconda", version: DEFAULT_INSTALLER_VERSION.miniconda, prefix: "/opt/conda", termsOfService: "decline" },
   pip: {},
 });

@@ -1,19 +1,12 @@
 /** `berth:bootstrap.conda` and `berth:bootstrap.pip` — Python environments and their mirrors. */
 import { z } from "zod";
-import { absPath, choice, fileOrText, section } from "../fields.js";
+import { absPath, choice, section } from "../fields.js";
 import { DEFAULT_INSTALLER_VERSION } from "../installers.js";
 import { mirrorRef } from "./mirror-ref.js";
+import { condaEnv, requirements } from "./python-inputs.js";
 
-/** A conda environment: an environment.yml (inline or a file) or a short spec. */
-export const condaEnv = z.union([
-  fileOrText,
-  section({
-    name: z.string().regex(/^[A-Za-z0-9._-]+$/, { message: "must be letters, digits, ., _ and -" }),
-    python: z.string().regex(/^\d+(\.\d+){0,2}$/, { message: "must be a Python version like 3.12" }).optional(),
-    packages: z.array(z.string().min(1)).default([]),
-    channels: z.array(z.string().min(1)).default([]),
-  }),
-]);
+/** A conda environment: an environment.yml (inline or a file) or a short spec (python-inputs.ts). */
+export { condaEnv };
 
 export const condaSchema = section({
   enabled: z.boolean().default(true),
@@ -40,7 +33,7 @@ export const pipSchema = section({
   /** PyPI index mirror; defaults to the first mirror in berth:bootstrap.mirror that serves one. */
   mirror: mirrorRef.optional(),
   /** requirements.txt: a file, inline text, or a list of requirement lines. */
-  requirements: z.union([fileOrText, z.array(z.string().min(1))]).optional(),
+  requirements: requirements.optional(),
 }).default({});
 
 export type CondaInput = z.output<typeof condaSchema>;

@@ -1,7 +1,8 @@
 /** A mirror reference: a catalog name, or a custom `{ url }` laid out like TUNA unless told. */
 import { z } from "zod";
-import { httpUrl, section } from "../fields.js";
+import { domain, httpUrl, section } from "../fields.js";
 import { unknownName } from "../messages.js";
+import { byShape } from "../shapes.js";
 import { MIRROR_NAMES, isMirrorName, type MirrorName } from "../mirrors.js";
 import { keyFingerprint } from "../signing-keys.js";
 
@@ -37,8 +38,15 @@ export const customMirror = section({
   }
 });
 
-export const mirrorRef = z.union([mirrorName, customMirror]);
+export const mirrorRef = byShape([
+  { label: "a mirror name", takes: "string", schema: domain(mirrorName, "mirror-name") },
+  { label: "{ url, … }", takes: "object", schema: customMirror },
+]);
 export type MirrorRef = z.output<typeof mirrorRef>;
 
 /** One mirror or an ordered fallback chain, tried at boot in order. */
-export const mirrorChain = z.union([mirrorRef, z.array(mirrorRef).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
+export const mirrorChain = byShape([
+  { label: "a mirror name", takes: "string", schema: domain(mirrorName, "mirror-name") },
+  { label: "{ url, … }", takes: "object", schema: customMirror },
+  { label: "a list of them", takes: "array", schema: z.array(mirrorRef).min(1) },
+]).transform((v) => (Array.isArray(v) ? v : [v]));
