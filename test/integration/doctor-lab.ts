@@ -83,7 +83,7 @@ export class Lab {
   async apply(cfg: StackConfig, only?: readonly string[]): Promise<void> {
     for (const f of hostFiles(cfg).filter((x) => !only || only.includes(x.path))) {
       const b64 = Buffer.from(f.content).toString("base64");
-      const r = await execIn(this.vm.containerId, ["bash", "-c", `base64 -d > ${f.path}.new <<<"$1" && chmod ${f.permissions} ${f.path}.new && mv ${f.path}.new ${f.path}`, "apply", b64]);
+      const r = await execIn(this.vm.containerId, ["bash", "-c", `mkdir -p "$(dirname ${f.path})" && base64 -d > ${f.path}.new <<<"$1" && chmod ${f.permissions} ${f.path}.new && mv ${f.path}.new ${f.path}`, "apply", b64]);
       if (r.code !== 0) throw new Error(`writing ${f.path}: ${r.stderr}`);
     }
   }
