@@ -1,5 +1,6 @@
 /** The `berth` command. */
 import { Command } from "commander";
+import { registerCi } from "./ci.js";
 import { deployCommand, logsCommand, statusCommand } from "./deploy.js";
 import { kitDownCommand, kitUpCommand, localDownCommand, localUpCommand } from "./local.js";
 import { renderCommand } from "./render.js";
@@ -61,6 +62,7 @@ export function program(): Command {
     .action(async (opts: Parameters<typeof logsCommand>[0]) => {
       process.exitCode = await logsCommand(opts, io);
     });
+  registerCi(cmd, io);
   return cmd;
 }
 
