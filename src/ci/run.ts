@@ -67,8 +67,9 @@ export async function runCi(raw: RawCiOptions, deps: CiDeps): Promise<CiResult> 
 }
 
 async function runChecked(o: CiOptions, deps: CiDeps): Promise<CiResult> {
-  const redactor = new Redactor().add(envSecrets(deps.env));
-  for (const v of redactor.values) deps.command(maskCommands(v).join(""));
+  const fromEnv = envSecrets(deps.env);
+  const redactor = new Redactor().add(fromEnv);
+  for (const v of fromEnv) deps.command(maskCommands(v).join(""));
   const env: NodeJS.ProcessEnv = { ...deps.env, PULUMI_BACKEND_URL: o.backend, PULUMI_DEBUG_COMMANDS: "true", NO_COLOR: "1" };
   delete env.GITHUB_TOKEN; // the program has no use for it
   const p = (deps.pulumi ?? ((cwd, e, r) => pulumiRunner(cwd, e, r, deps.log)))(o.cwd, env, redactor);
