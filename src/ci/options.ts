@@ -105,7 +105,8 @@ export function checkOptions(raw: RawCiOptions, env: NodeJS.ProcessEnv = process
     const known = stackNames(cwd);
     errors.push(`\`stack-name\`: no stack file ${stackFile} — stacks here: ${known.length ? known.join(", ") : "none"}`);
   }
-  const backend = (raw.backend ?? env.PULUMI_BACKEND_URL ?? "").trim();
+  // The action passes its input even when empty: an empty input falls back to PULUMI_BACKEND_URL.
+  const backend = (raw.backend?.trim() || env.PULUMI_BACKEND_URL || "").trim();
   errors.push(...checkBackend(backend));
   if (CONFIRMED.includes(command) && stack && (raw.confirm ?? "").trim() !== stack) {
     const what = command === "destroy" ? `destroy removes every resource of stack ${stack}` : `unlock clears the lock of stack ${stack}, even one a running update holds`;
