@@ -75,7 +75,7 @@ describe("the example workflows", () => {
       ...(wf.concurrency ? [[name, wf.concurrency] as const] : []),
       ...Object.values(wf.jobs).filter((j) => j.concurrency).map((j) => [name, j.concurrency] as const),
     ]);
-    expect(groups.map(([n, c]) => `${n}: ${c?.group}`)).toEqual([
+    expect(groups.map(([n, c]) => `${n}: ${c?.group}`).sort()).toEqual([
       "berth-destroy.yml: berth-stack-${{ inputs.stack }}",
       "berth-preview.yml: berth-preview-${{ matrix.stack }}-${{ github.event.pull_request.number }}",
       "berth-up.yml: berth-stack-${{ matrix.stack }}",
