@@ -44,7 +44,8 @@ function berth(args: string[], env: Record<string, string> = {}, onStart?: (pid:
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(PROJECT_DIR, "bin/berth.js"), "ci", ...args], {
       cwd: dir, detached: true, stdio: ["ignore", "pipe", "pipe"],
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, PULUMI_HOME: join(root, "pulumi-home"), PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, ...s3.env, ...env },
+      // TMPDIR inside the test's directory: a killed run cannot remove its own temporary files.
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: join(root, "tmp"), PULUMI_HOME: join(root, "pulumi-home"), PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, ...s3.env, ...env },
     });
     let stdout = "";
     let stderr = "";
@@ -62,6 +63,7 @@ beforeAll(async () => {
   await s3.start();
   await api.start();
   mkdirSync(join(dir, "stacks"), { recursive: true });
+  mkdirSync(join(root, "tmp"));
   writeFileSync(join(dir, "Pulumi.yaml"), `name: ci-tiny\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.mjs\nstackConfigDir: stacks\n`);
   writeFileSync(join(dir, "package.json"), '{ "type": "module" }\n');
   writeFileSync(join(dir, "index.mjs"), PROGRAM);
