@@ -119,6 +119,8 @@ describe.sequential("the example workflows under act", () => {
     const r = await run("pull_request", "berth-preview.yml", pr(7, main, head));
     expect(r.code, why(r)).toBe(0);
     expect(r.output).toContain(`berth ci stacks: ${STACK} (changed since ${main.slice(0, 12)})`);
+    // act skipped the checkout of the repository under test (it copied it; GitHub is out of reach).
+    expect(r.output.match(/✅ {2}Success - Main actions\/checkout@v4/g)).toHaveLength(2);
     // This run's jobs each got a copy without node_modules: the action installed them.
     expect(r.output.match(/\| npm ci in /g)).toHaveLength(2);
     expect(r.output).toContain(`berth ci: berth preview · ${STACK}: 4 to create`);
