@@ -7,13 +7,15 @@ import { defineConfig } from "vitest/config";
  *  - vm: real VM containers on the Docker engine with the offline lab kit (set up once by
  *    the global setup); files run one at a time, the machine has two cores;
  *  - engine: the real Pulumi CLI (scripts/pulumi-cli.sh) running preview/up/destroy on copies
- *    of the project, with the kit and the local Tencent API stand-in.
+ *    of the project, with the kit and the local Tencent API stand-in;
+ *  - ci: berth ci and the GitHub action: actionlint on the workflows, the example workflows run
+ *    by act against an S3 server (moto) and a GitHub API stand-in (scripts/ci-tools.sh).
  */
 export default defineConfig({
   test: {
     pool: "forks",
     projects: [
-      { test: { name: "fast", include: ["test/**/*.test.ts"], exclude: ["test/integration/**", "test/engine/**"], testTimeout: 60_000 } },
+      { test: { name: "fast", include: ["test/**/*.test.ts"], exclude: ["test/integration/**", "test/engine/**", "test/ci/**"], testTimeout: 60_000 } },
       {
         test: {
           name: "vm",
@@ -28,6 +30,15 @@ export default defineConfig({
           name: "engine",
           include: ["test/engine/**/*.test.ts"],
           globalSetup: ["test/engine/setup.ts"],
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
+        },
+      },
+      {
+        test: {
+          name: "ci",
+          include: ["test/ci/**/*.test.ts"],
+          globalSetup: ["test/ci/setup.ts"],
           testTimeout: 900_000,
           hookTimeout: 900_000,
         },

@@ -1,5 +1,6 @@
 /** The `berth` command. */
 import { Command } from "commander";
+import { registerCi } from "./ci.js";
 import { deployCommand, logsCommand, statusCommand } from "./deploy.js";
 import { registerDoctor } from "./doctor.js";
 import { kitDownCommand, kitUpCommand, localDownCommand, localUpCommand } from "./local.js";
@@ -63,6 +64,7 @@ export function program(): Command {
       process.exitCode = await logsCommand(opts, io);
     });
   registerDoctor(cmd, io);
+  registerCi(cmd, io);
   return cmd;
 }
 
