@@ -1,6 +1,7 @@
 /** The `berth` command. */
 import { Command } from "commander";
 import { deployCommand, logsCommand, statusCommand } from "./deploy.js";
+import { exitOnStrayErrors, runCli } from "./failure.js";
 import { kitDownCommand, kitUpCommand, localDownCommand, localUpCommand } from "./local.js";
 import { renderCommand } from "./render.js";
 
@@ -64,4 +65,6 @@ export function program(): Command {
   return cmd;
 }
 
-await program().parseAsync(process.argv);
+// No stack trace for a user's mistake: src/cli/failure.ts prints the message (BERTH_DEBUG=1 adds the stack).
+exitOnStrayErrors(io);
+process.exitCode = await runCli(() => program().parseAsync(process.argv), io);
