@@ -22,7 +22,8 @@ export interface CreateVmOptions {
   name: string;
   userData: string;
   metaData?: Record<string, unknown>;
-  sshPublicKey?: string;
+  /** Public key line(s) for the default user (meta-data `public-keys`). */
+  sshPublicKey?: string | string[];
   waitForStatusFile?: boolean;
   /** Leave a VM whose boot or bootstrap failed running, for diagnosis over SSH. */
   keepOnFailure?: boolean;
@@ -68,10 +69,11 @@ const VM_HOST_CONFIG = {
 function writeSeed(opts: CreateVmOptions): string {
   const dir = cacheDir("vms", opts.name, "seed");
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const keys = [opts.sshPublicKey ?? []].flat().map((k) => k.trim()).filter(Boolean);
   const meta: Record<string, unknown> = {
     "instance-id": `i-berth-${opts.name}-${randomBytes(4).toString("hex")}`,
     "local-hostname": opts.name,
-    ...(opts.sshPublicKey ? { "public-keys": [opts.sshPublicKey.trim()] } : {}),
+    ...(keys.length > 0 ? { "public-keys": keys } : {}),
     ...opts.metaData,
   };
   writeFileSync(join(dir, "user-data"), opts.userData, { mode: 0o600 });
