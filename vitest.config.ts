@@ -9,16 +9,19 @@ import { defineConfig } from "vitest/config";
  *  - engine: the real Pulumi CLI (scripts/pulumi-cli.sh) running preview/up/destroy on copies
  *    of the project, with the kit and the local Tencent API stand-in.
  */
+/** Every project's first global setup: the run's own TMPDIR, removed at the end (test/setup/tmpdir.ts). */
+const TMPDIR_SETUP = "test/setup/tmpdir.ts";
+
 export default defineConfig({
   test: {
     pool: "forks",
     projects: [
-      { test: { name: "fast", include: ["test/**/*.test.ts"], exclude: ["test/integration/**", "test/engine/**"], testTimeout: 60_000 } },
+      { test: { name: "fast", include: ["test/**/*.test.ts"], exclude: ["test/integration/**", "test/engine/**"], globalSetup: [TMPDIR_SETUP], testTimeout: 60_000 } },
       {
         test: {
           name: "vm",
           include: ["test/integration/**/*.test.ts"],
-          globalSetup: ["test/integration/setup.ts"],
+          globalSetup: [TMPDIR_SETUP, "test/integration/setup.ts"],
           testTimeout: 600_000,
           hookTimeout: 600_000,
         },
@@ -27,7 +30,7 @@ export default defineConfig({
         test: {
           name: "engine",
           include: ["test/engine/**/*.test.ts"],
-          globalSetup: ["test/engine/setup.ts"],
+          globalSetup: [TMPDIR_SETUP, "test/engine/setup.ts"],
           testTimeout: 900_000,
           hookTimeout: 900_000,
         },

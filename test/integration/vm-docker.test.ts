@@ -3,9 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kitUp } from "../../src/local/kit.js";
 import { createVm, destroyVm, type LocalVm } from "../../src/local/vm.js";
-import { dockerCeCloudConfig, sh } from "./helpers.js";
+import { dockerCeCloudConfig, sh, testVmName } from "./helpers.js";
 
-const NAME = "it-docker";
+const NAME = testVmName("docker");
 
 describe("local VM whose user-data installs docker-ce from the mirror", () => {
   let vm: LocalVm;
