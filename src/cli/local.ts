@@ -5,6 +5,7 @@ import { render } from "../bootstrap/render.js";
 import { loadStackFile } from "../config/stackfile.js";
 import { engine } from "../local/engine.js";
 import { kitDown, kitUp } from "../local/kit.js";
+import { labEnv, shellExports } from "../local/lab-env.js";
 import { createVm, destroyVm, LocalVmError } from "../local/vm.js";
 import { ensureVmKey, userPublicKey } from "../local/vm-key.js";
 import type { CommandIo } from "./render.js";
@@ -78,5 +79,11 @@ export async function localDownCommand(opts: { stack: string; name?: string }, i
   const name = opts.name ?? (loaded.ok ? loaded.config.host.name : undefined) ?? "berth-local";
   await destroyVm(name);
   io.stderr(`local VM ${name} removed\n`);
+  return 0;
+}
+
+/** `eval "$(npx berth local env)"`: a private file backend and a random passphrase in a 0600 file. */
+export function localEnvCommand(io: CommandIo): number {
+  io.stdout(shellExports(labEnv()));
   return 0;
 }
