@@ -16,9 +16,9 @@ import { kitInfo } from "../../src/local/kit.js";
 import { destroyVm, type LocalVm } from "../../src/local/vm.js";
 import { PROJECT_DIR } from "../helpers/config.js";
 import { KEYS, appPlan, bootDeployHost, executor, removeKnownHosts } from "./deploy-helpers.js";
-import { sh } from "./helpers.js";
+import { sh, testVmName } from "./helpers.js";
 
-const NAME = "it-deploy";
+const NAME = testVmName("deploy");
 let vm: LocalVm;
 let ex: SshExecutor;
 const lines: string[] = [];
