@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -52,5 +52,20 @@ describe("the berth command on a machine without SSH keys", () => {
     const r = berth(deploy, { BERTH_DEBUG: "1" });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(STACK_TRACE);
+  });
+});
+
+describe("bin/berth.js in a checkout without node_modules", () => {
+  it("says to run npm ci instead of printing a stack trace", () => {
+    const dir = mkdtempSync(join(tmpdir(), "berth-no-modules-"));
+    try {
+      cpSync(join(PROJECT_DIR, "bin"), join(dir, "bin"), { recursive: true });
+      cpSync(join(PROJECT_DIR, "package.json"), join(dir, "package.json"));
+      const r = spawnSync(process.execPath, [join(dir, "bin/berth.js"), "render", "--stack", "x"], { encoding: "utf8" });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(`berth: Cannot find package 'tsx' imported from ${join(dir, "bin/berth.js")} — run \`npm ci\` in the berth checkout\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
