@@ -16,12 +16,13 @@ describe("berth local env with the real Pulumi CLI", () => {
     const cache = join(project.stateDir, "cache");
     const { PULUMI_CONFIG_PASSPHRASE: _p, PULUMI_BACKEND_URL: _b, ...env } = project.env;
     const script = [
-      `eval "$(node ${join(PROJECT_DIR, "bin/berth.js")} local env)"`,
+      // Only berth's own files go to the throwaway cache; the Pulumi CLI comes from the usual one.
+      `eval "$(BERTH_CACHE_DIR='${cache}' node ${join(PROJECT_DIR, "bin/berth.js")} local env)"`,
       `bash ${PULUMI_CLI} stack init local --non-interactive >/dev/null`,
       `bash ${PULUMI_CLI} config set --secret berth:probe 's3cret' --stack local`,
       `bash ${PULUMI_CLI} config get berth:probe --stack local`,
     ].join(" && ");
-    const r = spawnSync("bash", ["-c", script], { cwd: project.dir, env: { ...env, BERTH_CACHE_DIR: cache }, encoding: "utf8" });
+    const r = spawnSync("bash", ["-c", script], { cwd: project.dir, env, encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe("s3cret\n");
     expect(readdirSync(join(cache, "state", ".pulumi", "stacks", "berth"))).toContain("local.json");

@@ -87,6 +87,7 @@ describe("deploy over SSH", () => {
     const base = await engine().createContainer({ Image: kit.appImages.v2.replace(kit.registry, kit.registryHost) });
     await base.commit({ repo: "berth-local/streamed", tag: "only-here", changes: [`LABEL berth.test.streamed=${Date.now()}`] });
     await base.remove();
+    onTestFinished(() => engine().getImage("berth-local/streamed:only-here").remove().then(() => undefined)); // no image left, tagged or dangling
     const r = await deploy(ex, appPlan({ image: "berth-local/streamed:only-here", transfer: "stream", registry: undefined }), { log, imageSource: localImageSource() });
     expect(r.changed).toBe(true);
     expect(await answer()).toBe("v2\n");
