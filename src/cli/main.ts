@@ -3,7 +3,8 @@ import { Command } from "commander";
 import { registerCi } from "./ci.js";
 import { deployCommand, logsCommand, statusCommand } from "./deploy.js";
 import { registerDoctor } from "./doctor.js";
-import { kitDownCommand, kitUpCommand, localDownCommand, localUpCommand } from "./local.js";
+import { exitOnStrayErrors, runCli } from "./failure.js";
+import { kitDownCommand, kitUpCommand, localDownCommand, localEnvCommand, localUpCommand } from "./local.js";
 import { renderCommand } from "./render.js";
 
 const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
@@ -34,6 +35,10 @@ export function program(): Command {
     .option("--timeout <seconds>", "give up after", (v: string) => Number(v), 900)
     .action(async (opts: { stack: string; name?: string; timeout: number }) => {
       process.exitCode = await localUpCommand(opts, io);
+    });
+  local.command("env").description("print the exports pulumi needs for the local stack: a private file backend (0700), a random passphrase file (0600), the kit's registry password")
+    .action(() => {
+      process.exitCode = localEnvCommand(io);
     });
   local.command("down").description("remove a local VM and its volumes")
     .requiredOption("--stack <file>", "the stack it was booted from")
@@ -68,4 +73,6 @@ export function program(): Command {
   return cmd;
 }
 
-await program().parseAsync(process.argv);
+// No stack trace for a user's mistake: src/cli/failure.ts prints the message (BERTH_DEBUG=1 adds the stack).
+exitOnStrayErrors(io);
+process.exitCode = await runCli(() => program().parseAsync(process.argv), io);
