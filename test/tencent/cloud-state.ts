@@ -36,6 +36,17 @@ export interface Instance {
   launchFails?: boolean;
 }
 
+/** A scheduled action on an instance (RunInstances' or ImportInstancesActionTimer's ActionTimer). */
+export interface ActionTimer {
+  id: string;
+  instanceId: string;
+  region: string;
+  action: "TerminateInstances";
+  /** YYYY-MM-DDThh:mm:ssZ */
+  time: string;
+  status: "UNDO" | "DOING" | "DONE";
+}
+
 export interface KeyPair {
   id: string;
   region: string;
@@ -81,7 +92,22 @@ export interface CloudOptions {
   recycleBin: boolean;
   /** DescribeKeyPairs calls for which a key pair stays associated with an instance that is gone. */
   keyDetachPolls: number;
+  /** Pay-as-you-go instances per zone (DescribeAccountQuota's TotalQuota); a new account's is small. */
+  zoneQuota: number;
+  /** Per-zone overrides of zoneQuota. */
+  zoneQuotas: Record<string, number>;
+  /** DescribeSecurityGroupLimits: groups per region, rules per group, instances per group. */
+  securityGroupLimit: number;
+  securityGroupPolicyLimit: number;
+  securityGroupInstanceLimit: number;
+  /** Key pairs per account (InvalidKeyPair.LimitExceeded beyond). */
+  keyPairLimit: number;
 }
+
+/** Tencent's documented defaults (DescribeSecurityGroupLimits' example, the key-pair limit) and a new account's zone quota. */
+export const DEFAULT_LIMITS = {
+  zoneQuota: 30, zoneQuotas: {}, securityGroupLimit: 50, securityGroupPolicyLimit: 100, securityGroupInstanceLimit: 2000, keyPairLimit: 100,
+} satisfies Partial<CloudOptions>;
 
 export class CloudState {
   readonly instances = new Map<string, Instance>();
@@ -93,8 +119,37 @@ export class CloudState {
   readonly departed = new Map<string, { keyIds: string[]; polls: number }>();
   /** How many coming RunInstances instances fail to launch. */
   launchFailures = 0;
+  /** Instance names that fail to launch (PENDING → LAUNCH_FAILED), once each. */
+  readonly launchFailNames = new Set<string>();
+  readonly timers = new Map<string, ActionTimer>();
+  /** The cloud's clock for scheduled actions (ms): real time plus a settable offset. */
+  clockOffsetMs = 0;
   private ipCounter = 10;
   constructor(readonly options: CloudOptions) {}
+
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  /** Runs every pending timer whose time has come: pay-as-you-go instances go TERMINATING (then away). */
+  runTimers(): void {
+    const now = this.now();
+    for (const t of this.timers.values()) {
+      if (t.status !== "UNDO" || Date.parse(t.time) > now) continue;
+      t.status = "DONE";
+      const inst = this.instances.get(t.instanceId);
+      if (inst && inst.state !== "TERMINATING") Object.assign(inst, { state: "TERMINATING", polls: 0, publicIp: undefined });
+    }
+  }
+
+  quotaOf(zone: string): number {
+    return this.options.zoneQuotas[zone] ?? this.options.zoneQuota;
+  }
+
+  /** Listed instances in a zone: they hold the zone's quota until they are gone. */
+  usedIn(zone: string): number {
+    return [...this.instances.values()].filter((i) => i.zone === zone).length;
+  }
 
   newId(prefix: string): string {
     const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -179,3 +234,17 @@ export function checkIds(ids: string[], prefix: string, code: string): void {
   const re = new RegExp(`^${prefix}-[a-z0-9]{8}$`);
   for (const id of ids) if (!re.test(id)) throw new ApiError(code, `The specified ID \`${id}\` is malformed.`);
 }
+
+/** What RunInstances and InquiryPriceRunInstances both check: where, which image, which type. */
+export function placement(p: Params, region: string): { zone: string; imageId: string; instanceType: string } {
+  const placement = optObj(p, "Placement");
+  const zone = placement ? optStr(placement, "Zone") : undefined;
+  if (!zone) throw missing("Placement.Zone");
+  const imageId = reqStr(p, "ImageId");
+  const instanceType = reqStr(p, "InstanceType"); // the docs default it to S1.SMALL1; berth always sends it
+  if (!zone.startsWith(`${region}-`)) throw new ApiError("InvalidZone.MismatchRegion", `The zone \`${zone}\` does not exist in region \`${region}\`.`);
+  if (!/^img-[a-z0-9]{8}$/.test(imageId)) throw new ApiError("InvalidImageId.Malformed", `The image ID \`${imageId}\` is malformed.`);
+  if (!/^[A-Z0-9]+\.[A-Z0-9]+$/.test(instanceType)) throw new ApiError("InvalidInstanceType.Malformed", `The instance type \`${instanceType}\` is malformed.`);
+  return { zone, imageId, instanceType };
+}
+

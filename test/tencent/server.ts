@@ -9,10 +9,17 @@
 //
 // State is in memory and lives as long as the server. Errors come back as HTTP 200 with
 // {"Response":{"Error":{"Code","Message"},"RequestId"}}, as the real API answers them.
+//
+// Like Tencent, it enforces each action's documented rate per SecretId (RATES below; a request
+// over it is refused with RequestLimitExceeded, counted over any one-second span of arrivals),
+// and the account's quotas: pay-as-you-go instances per zone (zoneQuota, 30 by default as for a
+// new account; settable), 50 security groups per region, 100 rules per group, 2000 instances per
+// group, 100 key pairs (CloudOptions). Scheduled terminations (ActionTimer) run when the cloud's
+// clock — real time plus `advanceClock()` — passes them.
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ApiError, CloudState, type CloudOptions, type Params } from "./cloud-state.js";
+import { ApiError, CloudState, DEFAULT_LIMITS, type CloudOptions, type Params } from "./cloud-state.js";
 import { cvmActions } from "./cloud-cvm.js";
 import { vpcActions } from "./cloud-vpc.js";
 import { parseTc3Authorization, tc3Date, tc3Sign } from "./sign.js";
@@ -26,6 +33,19 @@ const SERVICES: Record<string, { version: string; actions: Record<string, (s: Cl
 const REGIONS = new Set(["ap-guangzhou", "ap-shanghai", "ap-beijing", "ap-chengdu", "ap-nanjing", "ap-hongkong", "ap-singapore", "na-siliconvalley", "eu-frankfurt"]);
 export const MAX_SKEW_SECONDS = 300;
 
+/**
+ * Requests per second per action and SecretId, as Tencent documents them (each action's
+ * "默认接口请求频率限制"; FIELD-NOTES lists the sources). Kept apart from the client's own table on
+ * purpose: a wrong number on either side shows up as refusals.
+ */
+export const RATES: Readonly<Record<string, number>> = {
+  RunInstances: 10, TerminateInstances: 10, InquiryPriceRunInstances: 10, DescribeInstances: 40, DescribeInstancesStatus: 40,
+  DescribeInstancesActionTimer: 10, ImportInstancesActionTimer: 10, DeleteInstancesActionTimer: 10,
+  ImportKeyPair: 10, DescribeKeyPairs: 10, DeleteKeyPairs: 10, DescribeAccountQuota: 20,
+  CreateSecurityGroup: 100, CreateSecurityGroupPolicies: 100, ModifySecurityGroupPolicies: 100, DeleteSecurityGroup: 100,
+  DescribeSecurityGroups: 100, DescribeSecurityGroupPolicies: 100, DescribeSecurityGroupLimits: 20,
+};
+
 export interface RecordedRequest {
   host: string;
   service: string;
@@ -35,12 +55,18 @@ export interface RecordedRequest {
   signatureOk: boolean;
   secretId: string | undefined;
   errorCode?: string;
+  /** The error came from failNext, not from the server's own rules. */
+  injected?: boolean;
   requestId: string;
+  /** Arrival time, ms (Date.now()). */
+  at: number;
 }
 
 export interface ServerOptions extends Partial<CloudOptions> {
   /** SecretId → SecretKey accepted by the server. */
   credentials?: Record<string, string>;
+  /** Per-action rates to enforce (default RATES); false: none. */
+  rates?: Readonly<Record<string, number>> | false;
 }
 
 interface Fault {
@@ -54,15 +80,50 @@ export class TencentApiServer {
   readonly state: CloudState;
   private readonly credentials: Map<string, string>;
   private readonly faults = new Map<string, Fault[]>();
+  /** Arrival times (ms) of accepted requests, per SecretId and action, for the rate limits. */
+  private readonly arrivals = new Map<string, number[]>();
+  private readonly rates: Readonly<Record<string, number>> | false;
   private server: Server | undefined;
   port = 0;
 
   constructor(options: ServerOptions = {}) {
     this.credentials = new Map(Object.entries(options.credentials ?? {}));
+    this.rates = options.rates ?? RATES;
     this.state = new CloudState({
+      ...DEFAULT_LIMITS,
       pendingPolls: options.pendingPolls ?? 2, terminatingPolls: options.terminatingPolls ?? 2,
       recycleBin: options.recycleBin ?? false, keyDetachPolls: options.keyDetachPolls ?? 0,
+      ...Object.fromEntries(Object.entries(options).filter(([k, v]) => k in DEFAULT_LIMITS && v !== undefined)),
     });
+  }
+
+  /** Moves the cloud's clock (for scheduled actions) forward and runs what is due. */
+  advanceClock(ms: number): void {
+    this.state.clockOffsetMs += ms;
+    this.state.runTimers();
+  }
+
+  /** The instance named `name` fails to launch (PENDING → LAUNCH_FAILED) the next time it is made. */
+  failLaunchOf(name: string): void {
+    this.state.launchFailNames.add(name);
+  }
+
+  /** Requests refused for going over an action's rate. */
+  get throttled(): RecordedRequest[] {
+    return this.requests.filter((r) => r.errorCode === "RequestLimitExceeded" && !r.injected);
+  }
+
+  /** RequestLimitExceeded when this SecretId already made `rate` calls of `action` within the last second. */
+  private checkRate(secretId: string, action: string): void {
+    if (!this.rates) return;
+    const rate = this.rates[action];
+    if (rate === undefined) return;
+    const key = `${secretId}\u0000${action}`;
+    const now = Date.now();
+    const list = (this.arrivals.get(key) ?? []).filter((t) => now - t < 1000);
+    this.arrivals.set(key, list);
+    if (list.length >= rate) throw new ApiError("RequestLimitExceeded", `The number of requests exceeds the frequency limit (${rate} per second for ${action}).`);
+    list.push(now);
   }
 
   /** Base URL to connect to (the Host header stays the production one). */
@@ -109,7 +170,7 @@ export class TencentApiServer {
     const service = host.split(".")[0] ?? "";
     const action = String(req.headers["x-tc-action"] ?? "");
     const region = req.headers["x-tc-region"] as string | undefined;
-    const rec: RecordedRequest = { host, service, action, region, params: undefined, signatureOk: false, secretId: undefined, requestId };
+    const rec: RecordedRequest = { host, service, action, region, params: undefined, signatureOk: false, secretId: undefined, requestId, at: Date.now() };
     this.requests.push(rec);
     const reply = (payload: Record<string, unknown>) => {
       res.writeHead(200, { "content-type": "application/json", "x-tc-traceid": requestId });
@@ -136,12 +197,15 @@ export class TencentApiServer {
       if (req.headers["x-tc-version"] !== svc.version) throw new ApiError("NoSuchVersion", `The version \`${String(req.headers["x-tc-version"])}\` does not exist.`);
       if (!region) throw new ApiError("MissingParameter", "The request is missing a required parameter `Region`.");
       if (!REGIONS.has(region)) throw new ApiError("UnsupportedRegion", `The region \`${region}\` is not supported.`);
+      this.checkRate(rec.secretId ?? "", action);
       const fault = this.faults.get(action)?.[0];
       if (fault) {
         fault.times -= 1;
         if (fault.times <= 0) this.faults.get(action)!.shift();
+        rec.injected = true;
         throw new ApiError(fault.code, fault.message);
       }
+      this.state.runTimers();
       reply(handler(this.state, rec.params, region));
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError("InternalError", "An internal error occurred.");
