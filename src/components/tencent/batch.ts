@@ -14,8 +14,12 @@ import { type InstanceInfo, toInfo } from "./describe.js";
 
 /** DescribeInstances and TerminateInstances take at most 100 InstanceIds per call. */
 export const MAX_IDS = 100;
-/** How long a read or a termination waits for others to join its call. */
-export const BATCH_WINDOW_MS = 25;
+/**
+ * How long a read or a termination waits for others to join its call. The engine starts a class's
+ * operations tens of milliseconds apart (it records each step in the state as it goes), so a
+ * shorter window catches few; against a 3 s poll interval 100 ms costs nothing.
+ */
+export const BATCH_WINDOW_MS = 100;
 
 type Waiter<T> = { resolve: (v: T) => void; reject: (e: unknown) => void };
 type Caller = Pick<TencentApi, "call"> & { cvm: CvmClient };
