@@ -10,7 +10,7 @@
 // State is in memory and lives as long as the server. Errors come back as HTTP 200 with
 // {"Response":{"Error":{"Code","Message"},"RequestId"}}, as the real API answers them.
 //
-// Like Tencent, it enforces each action's documented rate per SecretId (RATES below; a request
+// Like Tencent, it enforces each action's documented rate per SecretId (RATES in cloud-rates.ts; a request
 // over it is refused with RequestLimitExceeded, counted over any one-second span of arrivals),
 // and the account's quotas: pay-as-you-go instances per zone (zoneQuota, 30 by default as for a
 // new account; settable), 50 security groups per region, 100 rules per group, 2000 instances per
@@ -22,9 +22,11 @@ import type { AddressInfo } from "node:net";
 import { ApiError, CloudState, DEFAULT_LIMITS, type CloudOptions, type Params } from "./cloud-state.js";
 import { cvmActions } from "./cloud-cvm.js";
 import { vpcActions } from "./cloud-vpc.js";
+import { RATES, RateWindow } from "./cloud-rates.js";
 import { parseTc3Authorization, tc3Date, tc3Sign } from "./sign.js";
 
 export { tc3Sign, tc3Authorization } from "./sign.js";
+export { RATES } from "./cloud-rates.js";
 
 const SERVICES: Record<string, { version: string; actions: Record<string, (s: CloudState, p: Params, r: string) => Record<string, unknown>> }> = {
   cvm: { version: "2017-03-12", actions: cvmActions },
@@ -32,19 +34,6 @@ const SERVICES: Record<string, { version: string; actions: Record<string, (s: Cl
 };
 const REGIONS = new Set(["ap-guangzhou", "ap-shanghai", "ap-beijing", "ap-chengdu", "ap-nanjing", "ap-hongkong", "ap-singapore", "na-siliconvalley", "eu-frankfurt"]);
 export const MAX_SKEW_SECONDS = 300;
-
-/**
- * Requests per second per action and SecretId, as Tencent documents them (each action's
- * "默认接口请求频率限制"; FIELD-NOTES lists the sources). Kept apart from the client's own table on
- * purpose: a wrong number on either side shows up as refusals.
- */
-export const RATES: Readonly<Record<string, number>> = {
-  RunInstances: 10, TerminateInstances: 10, InquiryPriceRunInstances: 10, DescribeInstances: 40, DescribeInstancesStatus: 40,
-  DescribeInstancesActionTimer: 10, ImportInstancesActionTimer: 10, DeleteInstancesActionTimer: 10,
-  ImportKeyPair: 10, DescribeKeyPairs: 10, DeleteKeyPairs: 10, DescribeAccountQuota: 20,
-  CreateSecurityGroup: 100, CreateSecurityGroupPolicies: 100, ModifySecurityGroupPolicies: 100, DeleteSecurityGroup: 100,
-  DescribeSecurityGroups: 100, DescribeSecurityGroupPolicies: 100, DescribeSecurityGroupLimits: 20,
-};
 
 export interface RecordedRequest {
   host: string;
@@ -80,15 +69,13 @@ export class TencentApiServer {
   readonly state: CloudState;
   private readonly credentials: Map<string, string>;
   private readonly faults = new Map<string, Fault[]>();
-  /** Arrival times (ms) of accepted requests, per SecretId and action, for the rate limits. */
-  private readonly arrivals = new Map<string, number[]>();
-  private readonly rates: Readonly<Record<string, number>> | false;
+  private readonly rates: RateWindow | undefined;
   private server: Server | undefined;
   port = 0;
 
   constructor(options: ServerOptions = {}) {
     this.credentials = new Map(Object.entries(options.credentials ?? {}));
-    this.rates = options.rates ?? RATES;
+    this.rates = options.rates === false ? undefined : new RateWindow(options.rates ?? RATES);
     this.state = new CloudState({
       ...DEFAULT_LIMITS,
       pendingPolls: options.pendingPolls ?? 2, terminatingPolls: options.terminatingPolls ?? 2,
@@ -111,19 +98,6 @@ export class TencentApiServer {
   /** Requests refused for going over an action's rate. */
   get throttled(): RecordedRequest[] {
     return this.requests.filter((r) => r.errorCode === "RequestLimitExceeded" && !r.injected);
-  }
-
-  /** RequestLimitExceeded when this SecretId already made `rate` calls of `action` within the last second. */
-  private checkRate(secretId: string, action: string): void {
-    if (!this.rates) return;
-    const rate = this.rates[action];
-    if (rate === undefined) return;
-    const key = `${secretId}\u0000${action}`;
-    const now = Date.now();
-    const list = (this.arrivals.get(key) ?? []).filter((t) => now - t < 1000);
-    this.arrivals.set(key, list);
-    if (list.length >= rate) throw new ApiError("RequestLimitExceeded", `The number of requests exceeds the frequency limit (${rate} per second for ${action}).`);
-    list.push(now);
   }
 
   /** Base URL to connect to (the Host header stays the production one). */
@@ -197,7 +171,7 @@ export class TencentApiServer {
       if (req.headers["x-tc-version"] !== svc.version) throw new ApiError("NoSuchVersion", `The version \`${String(req.headers["x-tc-version"])}\` does not exist.`);
       if (!region) throw new ApiError("MissingParameter", "The request is missing a required parameter `Region`.");
       if (!REGIONS.has(region)) throw new ApiError("UnsupportedRegion", `The region \`${region}\` is not supported.`);
-      this.checkRate(rec.secretId ?? "", action);
+      this.rates?.check(rec.secretId ?? "", action);
       const fault = this.faults.get(action)?.[0];
       if (fault) {
         fault.times -= 1;

@@ -60,8 +60,6 @@ class IdQueue<T> {
 }
 
 export class InstanceBatcher {
-  /** API calls this batcher made, by action (for benchmarks and tests). */
-  readonly calls: Record<string, number> = {};
   private readonly reads = new IdQueue<InstanceInfo | undefined>((ids, w) => this.describe(ids, w), MAX_IDS);
   private readonly polls = new IdQueue<InstanceInfo | undefined>((ids, w) => this.describe(ids, w), Number.POSITIVE_INFINITY);
   private readonly terms = new IdQueue<void>((ids, w) => this.terminateAll(ids, w), MAX_IDS);
@@ -83,14 +81,9 @@ export class InstanceBatcher {
     return this.terms.add(instanceId, BATCH_WINDOW_MS);
   }
 
-  private count(action: string): void {
-    this.calls[action] = (this.calls[action] ?? 0) + 1;
-  }
-
   private async describe(ids: string[], waiters: Map<string, Waiter<InstanceInfo | undefined>[]>): Promise<void> {
     await Promise.all(chunks(ids, MAX_IDS).map(async (part) => {
       try {
-        this.count("DescribeInstances");
         const out = await this.api.call("DescribeInstances", () => this.api.cvm.DescribeInstances({ InstanceIds: part, Limit: MAX_IDS }));
         const byId = new Map((out.InstanceSet ?? []).map((i) => [i.InstanceId ?? "", i]));
         for (const id of part) {
@@ -108,7 +101,6 @@ export class InstanceBatcher {
       for (const w of waiters.get(id) ?? []) if (e === undefined) w.resolve(); else w.reject(e);
     };
     const one = (part: string[]) => {
-      this.count("TerminateInstances");
       return this.api.call("TerminateInstances", () => this.api.cvm.TerminateInstances({ InstanceIds: part }));
     };
     try {

@@ -13,8 +13,11 @@
 // `cvm.tencentcloudapi.com:PORT`, does not verify: the SDK sends `Host: name:PORT` but signs
 // `host:name`.) A given agent also stops the SDK from applying `http_proxy`.
 //
-// SDK modules are require()d inside functions so Pulumi's closure serialization of the
-// dynamic provider never captures a module object (see FIELD-NOTES, "Dynamic providers").
+// Every call waits for its action's documented rate for the account (rate-limit.ts), and the
+// instance reads, polls and terminations of many hosts are merged (batch.ts): both keep one
+// registry per process, shared by every resource of a `pulumi up`. The providers load this module
+// when their methods run (runtime-require.ts), so none of it is part of the serialized provider;
+// SDK modules are require()d inside functions all the same.
 import type { CommonClient } from "tencentcloud-sdk-nodejs-common";
 import type { cvm } from "tencentcloud-sdk-nodejs-cvm";
 import { batcherFor, type InstanceBatcher } from "./batch.js";
