@@ -6,7 +6,7 @@
  * one TencentLabNetwork + N lab-mode TencentInstances), each against the floor of N no-op dynamic
  * resources in an otherwise empty program, same run, same engine defaults (8 operations at once).
  * Reports wall time, peak RSS of the program and provider processes, and API calls per host;
- * and counts one single host's calls for `up` and `destroy` with main's code (git show main:…).
+ * and counts one single host's calls for `up` and `destroy` with the code before labs (git show b17ca40:…).
  *
  *   npx tsx bench/lab-tencent.ts [sizes=10,60,200]
  */
@@ -65,12 +65,15 @@ const byAction = (reqs: RecordedRequest[]) => {
   return out;
 };
 
-/** One single host's `up` and `destroy` calls with main's code (no batching, own group and key pair). */
-async function mainSingleHost(): Promise<{ up: Record<string, number>; destroy: Record<string, number> }> {
-  const dir = mkdtempSync(join(PROJECT_DIR, "bench", ".lt-main-"));
+/** The last commit before the lab work on the Tencent provider: "today's" code. */
+const BEFORE_LABS = "b17ca40";
+
+/** One single host's `up` and `destroy` calls with the code before labs (no batching, own group and key pair). */
+async function singleHostBeforeLabs(): Promise<{ up: Record<string, number>; destroy: Record<string, number> }> {
+  const dir = mkdtempSync(join(PROJECT_DIR, "bench", ".lt-before-labs-"));
   try {
-    const files = execFileSync("git", ["ls-tree", "--name-only", "main", "src/components/tencent/"], { cwd: PROJECT_DIR, encoding: "utf8" }).trim().split("\n");
-    for (const f of files) writeFileSync(join(dir, f.split("/").pop()!), execFileSync("git", ["show", `main:${f}`], { cwd: PROJECT_DIR }));
+    const files = execFileSync("git", ["ls-tree", "--name-only", BEFORE_LABS, "src/components/tencent/"], { cwd: PROJECT_DIR, encoding: "utf8" }).trim().split("\n");
+    for (const f of files) writeFileSync(join(dir, f.split("/").pop()!), execFileSync("git", ["show", `${BEFORE_LABS}:${f}`], { cwd: PROJECT_DIR }));
     const { createInstance } = (await import(join(dir, "instance.ts"))) as typeof import("../src/components/tencent/instance.js");
     const { deleteInstance } = (await import(join(dir, "teardown.ts"))) as typeof import("../src/components/tencent/teardown.js");
     const { tencentApi } = (await import(join(dir, "client.ts"))) as typeof import("../src/components/tencent/client.js");
@@ -93,8 +96,8 @@ async function mainSingleHost(): Promise<{ up: Record<string, number>; destroy: 
 const total = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
 const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-const main = await mainSingleHost();
-console.log(`main's single host: up ${total(main.up)} calls ${JSON.stringify(main.up)}; destroy ${total(main.destroy)} calls ${JSON.stringify(main.destroy)}`);
+const before = await singleHostBeforeLabs();
+console.log(`single host before labs (${BEFORE_LABS}): up ${total(before.up)} calls ${JSON.stringify(before.up)}; destroy ${total(before.destroy)} calls ${JSON.stringify(before.destroy)}`);
 console.log(`load: ${execFileSync("cat", ["/proc/loadavg"], { encoding: "utf8" }).trim()}`);
 console.log("\n| hosts | command | berth lab | floor (no-op resources) | ratio | berth − floor per host | peak RSS program / provider (MiB), berth vs floor | API calls | calls per host |\n|---|---|---|---|---|---|---|---|---|");
 
