@@ -57,6 +57,9 @@ describe("problems, as config errors before any resource", () => {
       "berth:lab: 60 hosts are asked for in zone ap-guangzhou-3, but the account's pay-as-you-go instance quota there has 26 left (4 of 30 in use). " +
         "Shorten the roster, choose another zone (berth:host.zone), or ask Tencent Cloud to raise the zone's quota (console: CVM → quotas).",
     ]);
+    // A lab that is up already holds its hosts' quota: only the hosts it adds count.
+    expect((await tencentLabPreflight(input({ count: 30, existing: 4 }))).problems).toEqual([]);
+    expect((await tencentLabPreflight(input({ count: 34, existing: 4 }))).problems[0]).toMatch(/^berth:lab: 30 more hosts are asked for in zone ap-guangzhou-3, but the account's pay-as-you-go instance quota there has 26 left/);
   });
 
   it("no room for the lab's security group, too many rules, no room for its key pair, an unknown size", async () => {

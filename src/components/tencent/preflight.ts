@@ -27,8 +27,10 @@ export interface LabPreflightInput {
   zone: string;
   instanceType: string;
   imageId: string;
-  /** Hosts the lab asks for. */
+  /** Hosts the lab asks for (the whole roster). */
   count: number;
+  /** Of those, hosts already running in the zone (a lab that is up already holds their quota). Default 0. */
+  existing?: number;
   /** Hours each host runs (until the lab's end). */
   hours: number;
   credentials?: Partial<TencentCredentials>;
@@ -108,9 +110,9 @@ export async function tencentLabPreflight(input: LabPreflightInput): Promise<Lab
 
   if (!quota)
     problems.push(`berth:host.zone: Tencent Cloud lists no pay-as-you-go instance quota for zone ${input.zone} in ${input.region} — check the zone's name (like ${input.region}-3) and that it sells instances.`);
-  else if (input.count > quota.remaining)
+  else if (input.count - (input.existing ?? 0) > quota.remaining)
     problems.push(
-      `berth:lab: ${input.count} hosts are asked for in zone ${input.zone}, but the account's pay-as-you-go instance quota there has ${quota.remaining} left ` +
+      `berth:lab: ${input.count - (input.existing ?? 0)} ${input.existing ? "more " : ""}hosts are asked for in zone ${input.zone}, but the account's pay-as-you-go instance quota there has ${quota.remaining} left ` +
         `(${quota.used} of ${quota.total} in use). Shorten the roster, choose another zone (berth:host.zone), or ask Tencent Cloud to raise the zone's quota (console: CVM → quotas).`,
     );
 
