@@ -2,9 +2,11 @@
 // Names, shapes and error codes follow Tencent's CVM API documentation and the official
 // SDK's error-code list; where the docs state a rule but not its code, the code is marked.
 import {
-  ApiError, CloudState, type Instance, type Params, checkIds, missing, now, optBool, optNum, optObj, optStr, optStrArr, reqStr,
+  ApiError, CloudState, type Instance, type Params, checkIds, missing, now, optBool, optNum, optObj, optStr, optStrArr, placement,
 } from "./cloud-state.js";
 import { keyPairActions } from "./cloud-keys.js";
+import { quotaActions } from "./cloud-quota.js";
+import { addTimer, parseActionTimer, timerActions } from "./cloud-timers.js";
 
 export const USER_DATA_LIMIT = 16 * 1024; // 16 KB, counted on the base64 text
 /** InvalidInstanceName.TooLong: "必须小于等于60字节" — 60 bytes (UTF-8), not characters. */
@@ -53,14 +55,7 @@ function polled(s: CloudState, p: Params, region: string): Instance[] {
 }
 
 const RunInstances: Handler = (s, p, region) => {
-  const placement = optObj(p, "Placement");
-  const zone = placement ? optStr(placement, "Zone") : undefined;
-  if (!zone) throw missing("Placement.Zone");
-  const imageId = reqStr(p, "ImageId");
-  const instanceType = reqStr(p, "InstanceType"); // the docs default it to S1.SMALL1; berth always sends it
-  if (!zone.startsWith(`${region}-`)) throw new ApiError("InvalidZone.MismatchRegion", `The zone \`${zone}\` does not exist in region \`${region}\`.`);
-  if (!/^img-[a-z0-9]{8}$/.test(imageId)) throw new ApiError("InvalidImageId.Malformed", `The image ID \`${imageId}\` is malformed.`);
-  if (!/^[A-Z0-9]+\.[A-Z0-9]+$/.test(instanceType)) throw new ApiError("InvalidInstanceType.Malformed", `The instance type \`${instanceType}\` is malformed.`);
+  const { zone, imageId, instanceType } = placement(p, region);
   const userData = optStr(p, "UserData");
   if (userData !== undefined) {
     if (!BASE64.test(userData)) throw new ApiError("InvalidParameterValue.InvalidUserDataFormat", "UserData must be base64-encoded.");
@@ -94,10 +89,21 @@ const RunInstances: Handler = (s, p, region) => {
     throw new ApiError("InvalidParameterCombination", "A public IP needs `InternetAccessible.InternetMaxBandwidthOut` greater than 0.");
   const count = optNum(p, "InstanceCount") ?? 1;
   if (count < 1 || count > 100) throw new ApiError("InvalidParameterValue.Range", "InstanceCount must be between 1 and 100.");
+  const timer = parseActionTimer(s, p);
+  // The zone's pay-as-you-go quota (DescribeAccountQuota): every listed instance holds it.
+  const remaining = s.quotaOf(zone) - s.usedIn(zone);
+  if (count > remaining)
+    throw new ApiError("InstancesQuotaLimitExceeded", `The number of instances to create (${count}) exceeds the remaining quota (${Math.max(0, remaining)}) in zone ${zone}.`);
+  for (const g of sgIds) {
+    const members = s.liveInstances().filter((i) => i.securityGroupIds.includes(g)).length;
+    if (members + count > s.options.securityGroupInstanceLimit)
+      throw new ApiError("LimitExceeded.CvmsVifsPerSecGroupLimitExceeded", `The security group \`${g}\` is associated with ${members} instances; the limit is ${s.options.securityGroupInstanceLimit}.`);
+  }
   const ids: string[] = [];
   for (let n = 0; n < count; n++) {
-    const launchFails = s.launchFailures > 0;
+    let launchFails = s.launchFailures > 0;
     if (launchFails) s.launchFailures -= 1;
+    if (s.launchFailNames.delete(name)) launchFails = true;
     const id = s.newId("ins");
     s.instances.set(id, {
       id, region, zone, imageId, instanceType, name, state: "PENDING", polls: 0, wantPublicIp, bandwidthOut,
@@ -106,6 +112,7 @@ const RunInstances: Handler = (s, p, region) => {
       ...(launchFails ? { launchFails } : {}),
     });
     ids.push(id);
+    if (timer) addTimer(s, id, region, timer);
   }
   if (token !== undefined) s.clientTokens.set(token, ids);
   return { InstanceIdSet: ids };
@@ -146,5 +153,5 @@ const TerminateInstances: Handler = (s, p, region) => {
 };
 
 export const cvmActions: Record<string, Handler> = {
-  RunInstances, DescribeInstances, DescribeInstancesStatus, TerminateInstances, ...keyPairActions,
+  RunInstances, DescribeInstances, DescribeInstancesStatus, TerminateInstances, ...keyPairActions, ...timerActions, ...quotaActions,
 };

@@ -32,6 +32,8 @@ const ImportKeyPair: Handler = (s, p, region) => {
   if (mine.some((k) => k.name === name)) throw new ApiError("InvalidKeyPairName.Duplicate", `The key name \`${name}\` already exists.`);
   const body = (k: string) => k.split(" ").slice(0, 2).join(" ");
   if (mine.some((k) => body(k.publicKey) === body(publicKey))) throw new ApiError("InvalidPublicKey.Duplicate", "The public key already exists.");
+  if (s.keyPairs.size >= s.options.keyPairLimit)
+    throw new ApiError("InvalidKeyPair.LimitExceeded", `The account holds ${s.keyPairs.size} key pairs; the limit is ${s.options.keyPairLimit}.`);
   const id = s.newId("skey");
   s.keyPairs.set(id, { id, region, name, publicKey, projectId, createdTime: now() });
   return { KeyId: id };
@@ -40,9 +42,13 @@ const ImportKeyPair: Handler = (s, p, region) => {
 const DescribeKeyPairs: Handler = (s, p, region) => {
   const ids = optStrArr(p, "KeyIds");
   if (ids) checkIds(ids, "skey", "InvalidKeyPairId.Malformed");
-  const set = [...s.keyPairs.values()].filter((k) => k.region === region && (!ids || ids.includes(k.id)));
+  const all = [...s.keyPairs.values()].filter((k) => k.region === region && (!ids || ids.includes(k.id)));
+  const offset = optNum(p, "Offset") ?? 0;
+  const limit = optNum(p, "Limit") ?? 20;
+  if (limit < 0 || limit > 100) throw new ApiError("InvalidParameterValue.Range", "Limit must be between 0 and 100.");
+  const set = all.slice(offset, offset + limit);
   const out = {
-    TotalCount: set.length,
+    TotalCount: all.length,
     KeyPairSet: set.map((k) => ({
       KeyId: k.id, KeyName: k.name, ProjectId: k.projectId, PublicKey: k.publicKey, CreatedTime: k.createdTime,
       AssociatedInstanceIds: s.keyUsers(k.id),

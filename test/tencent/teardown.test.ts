@@ -96,7 +96,7 @@ describe("instance states on the way out", () => {
     s.failLaunch();
     const api = apiFor(s);
     const e = await createInstance(api, spec()).then(() => undefined, (err: Error) => err);
-    expect(e?.message).toMatch(/^Tencent Cloud instance ins-[a-z0-9]{8} failed to launch \(LAUNCH_FAILED\)\.$/);
+    expect(e?.message).toMatch(/^Tencent Cloud instance ins-[a-z0-9]{8} \(lab-07\) failed to launch \(LAUNCH_FAILED\)\.$/);
     expect(codes(s, "TerminateInstances")).toEqual(["UnsupportedOperation.InstanceStateLaunchFailed"]);
     expect(isEmpty(s)).toBe(true);
   });

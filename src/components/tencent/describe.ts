@@ -1,5 +1,6 @@
 // describe.ts — what berth reads back about a CVM host, and the small helpers its create and
 // teardown share.
+import type { Instance } from "tencentcloud-sdk-nodejs-cvm/tencentcloud/services/cvm/v20170312/cvm_models.js";
 import type { TencentApi } from "./client.js";
 import { TencentApiError } from "./errors.js";
 
@@ -26,10 +27,8 @@ export interface InstanceInfo {
 export const codeOf = (e: unknown) => (e instanceof TencentApiError ? e.code : "");
 export const wait = (api: TencentApi) => new Promise((resolve) => setTimeout(resolve, api.poll.intervalMs));
 
-export async function readInstance(api: TencentApi, instanceId: string): Promise<InstanceInfo | undefined> {
-  const out = await api.call("DescribeInstances", () => api.cvm.DescribeInstances({ InstanceIds: [instanceId] }));
-  const i = out.InstanceSet?.find((x) => x.InstanceId === instanceId);
-  if (!i) return undefined;
+/** DescribeInstances' Instance → what berth keeps of it. */
+export function toInfo(instanceId: string, i: Instance): InstanceInfo {
   return {
     instanceId,
     state: i.InstanceState ?? "UNKNOWN",
@@ -41,4 +40,14 @@ export async function readInstance(api: TencentApi, instanceId: string): Promise
     securityGroupIds: i.SecurityGroupIds ?? [],
     keyIds: i.LoginSettings?.KeyIds ?? [],
   };
+}
+
+/** The instance as listed now (batched with other hosts' reads); undefined when it is not listed. */
+export function readInstance(api: TencentApi, instanceId: string): Promise<InstanceInfo | undefined> {
+  return api.instances.read(instanceId);
+}
+
+/** The instance one poll interval from now, read on the poller shared by every host of the run. */
+export function pollInstance(api: TencentApi, instanceId: string): Promise<InstanceInfo | undefined> {
+  return api.instances.poll(instanceId, api.poll.intervalMs);
 }

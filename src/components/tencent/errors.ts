@@ -25,7 +25,11 @@ const HINTS: [RegExp, string][] = [
   [/^InvalidPublicKey\.Malformed$/, "Tencent Cloud imports OpenSSH RSA public keys only: make one with ssh-keygen -t rsa -b 4096 and set berth:host.sshPublicKey to its .pub line."],
   [/^InvalidKeyPair\.LimitExceeded$/, "The account holds as many key pairs as it may (100); delete unused ones in the console."],
   [/^InvalidZone\.MismatchRegion$|^InvalidParameterValue\.ZoneNotSupported$/, "The zone must belong to the region and offer the instance type, e.g. ap-guangzhou-3 in ap-guangzhou."],
-  [/^InstancesQuotaLimitExceeded$|^LimitExceeded\./, "An account quota is exhausted; delete unused resources or raise the quota."],
+  [/^InstancesQuotaLimitExceeded$|^LimitExceeded\.InstanceQuota$/, "The zone's pay-as-you-go instance quota is used up: choose another zone (berth:host.zone), remove hosts, or ask Tencent Cloud to raise the quota (DescribeAccountQuota shows it)."],
+  [/^LimitExceeded$/, "An account limit is reached (e.g. 50 security groups per region): delete unused ones in the console or ask Tencent Cloud to raise it."],
+  [/^LimitExceeded\.SecurityGroupPolicySet$/, "A security group holds at most 100 rules: allow fewer address ranges (berth:host.allowSsh) or publish fewer ports."],
+  [/^InvalidParameterValue\.InvalidTimeFormat$/, "The scheduled termination time must be YYYY-MM-DDThh:mm:ssZ (UTC), more than 5 minutes ahead."],
+  [/^LimitExceeded\./, "An account quota is exhausted; delete unused resources or raise the quota."],
 ];
 
 export function hintFor(code: string): string | undefined {

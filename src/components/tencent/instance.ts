@@ -1,20 +1,22 @@
-// instance.ts — create / read one Tencent Cloud CVM host with its own key pair and security
-// group, through the clients of client.ts (deleteInstance is in teardown.ts).
+// instance.ts — create / read one Tencent Cloud CVM host, through the clients of client.ts
+// (deleteInstance is in teardown.ts). A single host gets its own key pair and security group; a
+// lab host is given the lab's shared ones (lab-network.ts) and never creates or deletes them.
 //
 //   const host = await createInstance(api, { name: "lab-07", zone: "ap-guangzhou-3", … });
-//   await deleteInstance(api, host);   // terminate, then security group and key pair
+//   await deleteInstance(api, host);   // terminate, then (single host) security group and key pair
 //
 // createInstance first checks what Tencent documents and would refuse (an OpenSSH RSA key, a name
-// of at most 60 bytes) before any call; it leaves nothing half-made: if any step fails it
-// terminates what it started and deletes what it created, then rethrows the first error. Waits are
-// bounded by api.poll.
+// of at most 60 bytes, an expiry at least 5 minutes ahead) before any call; it leaves nothing
+// half-made: if any step fails it terminates what it started and deletes what it created, then
+// rethrows the first error. Waits are bounded by api.poll and read on the shared poller (batch.ts).
 import type { TencentApi } from "./client.js";
-import { type InstanceIds, type InstanceInfo, readInstance, wait } from "./describe.js";
+import { type InstanceIds, type InstanceInfo, pollInstance, readInstance } from "./describe.js";
+import { actionTimer, expiryProblem } from "./expiry.js";
 import { importKey, rsaKeyProblem } from "./keys.js";
 import { addPolicies, createSecurityGroup } from "./network.js";
 import { deleteInstance } from "./teardown.js";
 
-export { codeOf, readInstance, wait, type InstanceIds, type InstanceInfo } from "./describe.js";
+export { codeOf, pollInstance, readInstance, wait, type InstanceIds, type InstanceInfo } from "./describe.js";
 
 /** InvalidInstanceName.TooLong: at most 60 bytes (UTF-8), per Tencent's CVM error codes. */
 export const INSTANCE_NAME_BYTES = 60;
@@ -39,6 +41,23 @@ export interface InstanceSpec {
   /** Outbound bandwidth cap in Mbps; a public IP is assigned when > 0. */
   bandwidthOut: number;
   systemDiskGb: number;
+  /** A lab's shared security group and key pair: used as they are, never created or deleted here. */
+  shared?: { securityGroupId: string; keyId: string };
+  /** ISO-8601 UTC: Tencent terminates the instance then (RunInstances' ActionTimer). */
+  expiresAt?: string;
+}
+
+/** What RunInstances and InquiryPriceRunInstances share: the instance as Tencent prices and makes it. */
+export function instanceRequest(spec: Pick<InstanceSpec, "zone" | "imageId" | "instanceType" | "systemDiskGb" | "bandwidthOut">) {
+  return {
+    InstanceChargeType: "POSTPAID_BY_HOUR",
+    Placement: { Zone: spec.zone, ProjectId: 0 },
+    ImageId: spec.imageId,
+    InstanceType: spec.instanceType,
+    SystemDisk: { DiskType: "CLOUD_PREMIUM", DiskSize: spec.systemDiskGb },
+    InternetAccessible: { InternetChargeType: "TRAFFIC_POSTPAID_BY_HOUR", InternetMaxBandwidthOut: spec.bandwidthOut, PublicIpAssigned: spec.bandwidthOut > 0 },
+    InstanceCount: 1,
+  };
 }
 
 export interface CreatedInstance extends InstanceInfo {
@@ -51,26 +70,30 @@ function suffix(): string {
   return Math.random().toString(16).slice(2, 8).padEnd(6, "0");
 }
 
-async function waitRunning(api: TencentApi, instanceId: string, wantIp: boolean): Promise<InstanceInfo> {
+async function waitRunning(api: TencentApi, instanceId: string, name: string, wantIp: boolean): Promise<InstanceInfo> {
   let last: InstanceInfo | undefined;
   for (let n = 0; n < api.poll.maxPolls; n++) {
-    last = await readInstance(api, instanceId);
-    if (last?.state === "LAUNCH_FAILED") throw new Error(`Tencent Cloud instance ${instanceId} failed to launch (LAUNCH_FAILED).`);
+    last = n === 0 ? await readInstance(api, instanceId) : await pollInstance(api, instanceId);
+    if (last?.state === "LAUNCH_FAILED") throw new Error(`Tencent Cloud instance ${instanceId} (${name}) failed to launch (LAUNCH_FAILED).`);
     if (last?.state === "RUNNING" && (!wantIp || last.publicIp)) return last;
-    await wait(api);
   }
   throw new Error(
-    `Tencent Cloud instance ${instanceId} was not RUNNING${wantIp ? " with a public IP" : ""} after ${api.poll.maxPolls} polls ` +
+    `Tencent Cloud instance ${instanceId} (${name}) was not RUNNING${wantIp ? " with a public IP" : ""} after ${api.poll.maxPolls} polls ` +
       `(last state ${last?.state ?? "not listed"}).`,
   );
 }
 
 /** What Tencent Cloud would refuse in this spec, said before any call; undefined when none. */
-export function specProblem(spec: Pick<InstanceSpec, "name" | "publicKey">): string | undefined {
+export function specProblem(spec: Pick<InstanceSpec, "name" | "publicKey" | "shared" | "expiresAt">, now = new Date()): string | undefined {
   const bytes = Buffer.byteLength(spec.name, "utf8");
   if (bytes > INSTANCE_NAME_BYTES)
     return `berth:host.name: Tencent Cloud instance names are at most ${INSTANCE_NAME_BYTES} bytes, and "${spec.name}" is ${bytes} — choose a shorter name (without host.name, the stack name is used).`;
-  return rsaKeyProblem(spec.publicKey);
+  if (spec.expiresAt !== undefined) {
+    const problem = expiryProblem(spec.expiresAt, now);
+    if (problem) return `${spec.name}: ${problem}`;
+  }
+  // A lab host logs in with the lab's key pair, imported (and checked) once by the lab network.
+  return spec.shared ? undefined : rsaKeyProblem(spec.publicKey);
 }
 
 export async function createInstance(api: TencentApi, spec: InstanceSpec): Promise<CreatedInstance> {
@@ -79,32 +102,33 @@ export async function createInstance(api: TencentApi, spec: InstanceSpec): Promi
   const tag = suffix();
   const made: InstanceIds = {};
   try {
-    const key = await importKey(api, spec.name, spec.publicKey, tag);
-    Object.assign(made, key);
-    const securityGroupId = await createSecurityGroup(api, spec, tag);
-    made.securityGroupId = securityGroupId;
-    await addPolicies(api, spec, securityGroupId);
+    let keyId: string, keyOwned: boolean, securityGroupId: string;
+    if (spec.shared) {
+      ({ keyId, securityGroupId } = spec.shared);
+      keyOwned = false;
+    } else {
+      ({ keyId, keyOwned } = await importKey(api, spec.name, spec.publicKey, tag));
+      Object.assign(made, { keyId, keyOwned });
+      securityGroupId = await createSecurityGroup(api, spec, tag);
+      made.securityGroupId = securityGroupId;
+      await addPolicies(api, spec, securityGroupId);
+    }
     const clientToken = `berth-${tag}-${Date.now()}`; // ASCII, ≤ 64; the same token on every retry keeps RunInstances idempotent
     const run = await api.call("RunInstances", () =>
       api.cvm.RunInstances({
+        ...instanceRequest(spec),
         ClientToken: clientToken,
-        InstanceChargeType: "POSTPAID_BY_HOUR",
-        Placement: { Zone: spec.zone, ProjectId: 0 },
-        ImageId: spec.imageId,
-        InstanceType: spec.instanceType,
         InstanceName: spec.name,
-        SystemDisk: { DiskType: "CLOUD_PREMIUM", DiskSize: spec.systemDiskGb },
-        InternetAccessible: { InternetChargeType: "TRAFFIC_POSTPAID_BY_HOUR", InternetMaxBandwidthOut: spec.bandwidthOut, PublicIpAssigned: spec.bandwidthOut > 0 },
-        LoginSettings: { KeyIds: [key.keyId] },
+        LoginSettings: { KeyIds: [keyId] },
         SecurityGroupIds: [securityGroupId],
         UserData: spec.userDataBase64 ?? Buffer.from(spec.userData, "utf8").toString("base64"),
-        InstanceCount: 1,
+        ...(spec.expiresAt !== undefined ? { ActionTimer: actionTimer(spec.expiresAt) } : {}),
       }),
     );
     made.instanceId = run.InstanceIdSet?.[0];
-    if (!made.instanceId) throw new Error("Tencent Cloud RunInstances returned no instance ID.");
-    const info = await waitRunning(api, made.instanceId, spec.bandwidthOut > 0);
-    return { ...info, securityGroupId, ...key };
+    if (!made.instanceId) throw new Error(`Tencent Cloud RunInstances returned no instance ID for ${spec.name}.`);
+    const info = await waitRunning(api, made.instanceId, spec.name, spec.bandwidthOut > 0);
+    return { ...info, securityGroupId, keyId, keyOwned };
   } catch (e) {
     try {
       await deleteInstance(api, made);

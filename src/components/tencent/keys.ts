@@ -14,7 +14,7 @@
 import type { TencentApi } from "./client.js";
 import { TencentApiError } from "./errors.js";
 
-const KEY_PREFIX = "berth_";
+export const KEY_PREFIX = "berth_";
 const keyBody = (k: string | undefined) => (k ?? "").trim().split(/\s+/).slice(0, 2).join(" ");
 const codeOf = (e: unknown) => (e instanceof TencentApiError ? e.code : "");
 const wait = (api: TencentApi) => new Promise((resolve) => setTimeout(resolve, api.poll.intervalMs));

@@ -1,10 +1,10 @@
-// network.ts — the security group a berth host gets on Tencent Cloud: SSH from the allowed
-// CIDRs, the app's published ports (TCP and UDP, as the app publishes them) from the app CIDRs,
-// everything out.
+// network.ts — the security group a berth host (or a whole lab, lab-network.ts) gets on Tencent
+// Cloud: SSH from the allowed CIDRs, the app's published ports (TCP and UDP, as the app publishes
+// them; a loopback-bound port is never passed here, see ports.ts) from the app CIDRs, everything out.
 import type { TencentApi } from "./client.js";
 import type { InstanceSpec } from "./instance.js";
 
-export async function createSecurityGroup(api: TencentApi, spec: InstanceSpec, tag: string): Promise<string> {
+export async function createSecurityGroup(api: TencentApi, spec: Pick<InstanceSpec, "name">, tag: string): Promise<string> {
   const out = (await api.call("CreateSecurityGroup", () =>
     api.vpc.request("CreateSecurityGroup", {
       GroupName: `berth-${spec.name}-${tag}`.slice(0, 60),
@@ -26,8 +26,16 @@ export function ingressRules(spec: Pick<InstanceSpec, "sshCidrs" | "appPorts" | 
   ];
 }
 
+/** Everything out, IPv4 and IPv6. */
+export function egressRules() {
+  return [
+    { Protocol: "ALL", CidrBlock: "0.0.0.0/0", Action: "ACCEPT", PolicyDescription: "all egress" },
+    { Protocol: "ALL", Ipv6CidrBlock: "::/0", Action: "ACCEPT", PolicyDescription: "all egress (IPv6)" },
+  ];
+}
+
 /** The ingress rules, then all egress: one direction per request, as the API requires. */
-export async function addPolicies(api: TencentApi, spec: InstanceSpec, sgId: string): Promise<void> {
+export async function addPolicies(api: TencentApi, spec: Pick<InstanceSpec, "sshCidrs" | "appPorts" | "appUdpPorts" | "appCidrs">, sgId: string): Promise<void> {
   const ingress = ingressRules(spec);
   if (ingress.length > 0)
     await api.call("CreateSecurityGroupPolicies", () =>
@@ -36,12 +44,7 @@ export async function addPolicies(api: TencentApi, spec: InstanceSpec, sgId: str
   await api.call("CreateSecurityGroupPolicies", () =>
     api.vpc.request("CreateSecurityGroupPolicies", {
       SecurityGroupId: sgId,
-      SecurityGroupPolicySet: {
-        Egress: [
-          { Protocol: "ALL", CidrBlock: "0.0.0.0/0", Action: "ACCEPT", PolicyDescription: "all egress" },
-          { Protocol: "ALL", Ipv6CidrBlock: "::/0", Action: "ACCEPT", PolicyDescription: "all egress (IPv6)" },
-        ],
-      },
+      SecurityGroupPolicySet: { Egress: egressRules() },
     }),
   );
 }
