@@ -81,13 +81,16 @@ export class AppDeploymentProvider implements pulumi.dynamic.ResourceProvider {
     const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
     const replaces = hostOf(olds.target) === hostOf(news.target) && olds.app.name === news.app.name ? [] : ["target"];
     const changes = !same(olds.app, news.app) || !same(olds.secrets, news.secrets) || !same(olds.target, news.target) || staleProvider(olds);
+    // An older berth's state is updated first (storing the current provider); a replacement now
+    // would run the old provider's delete, which may name a checkout that is gone.
+    if (staleProvider(olds) && replaces.length > 0) return { changes: true, replaces: [], deleteBeforeReplace: true };
     return { changes, replaces, deleteBeforeReplace: true };
   }
 
   async update(_id: string, olds: AppDeploymentOutputs, news: AppDeploymentInputs): Promise<pulumi.dynamic.UpdateResult<AppDeploymentOutputs>> {
     const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
     // Only the stored provider is out of date (written by an older berth): nothing to do on the host.
-    if (same(olds.app, news.app) && same(olds.secrets, news.secrets) && same(olds.target, news.target) && staleProvider(olds))
+    if (staleProvider(olds) && (hostOf(olds.target) !== hostOf(news.target) || olds.app.name !== news.app.name || (same(olds.app, news.app) && same(olds.secrets, news.secrets) && same(olds.target, news.target))))
       return { outs: { ...olds, providerFormat: PROVIDER_FORMAT } };
     // The key of the last deploy: recorded, or (in a state from before seenHostKey) the pin it used.
     const r = await run(news, hostPin(news.target.hostKeyFingerprint, olds.seenHostKey || olds.target.hostKeyFingerprint || undefined));

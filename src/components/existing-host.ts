@@ -83,12 +83,16 @@ export class ExistingHostProvider implements pulumi.dynamic.ResourceProvider {
 
   async diff(_id: string, olds: ExistingHostOutputs, news: ExistingHostInputs): Promise<pulumi.dynamic.DiffResult> {
     const { changes, replaces } = changesOf(olds, news);
-    return { changes: changes || staleProvider(olds), replaces, deleteBeforeReplace: true };
+    // An older berth's state: update first (the stored provider), replace on the next run.
+    if (staleProvider(olds)) return { changes: true, replaces: [], deleteBeforeReplace: true };
+    return { changes, replaces, deleteBeforeReplace: true };
   }
 
   async update(_id: string, olds: ExistingHostOutputs, news: ExistingHostInputs): Promise<pulumi.dynamic.UpdateResult<ExistingHostOutputs>> {
     // Only the stored provider is out of date (written by an older berth): nothing to run on the server.
-    if (staleProvider(olds) && !changesOf(olds, news).changes) return { outs: { ...olds, providerFormat: PROVIDER_FORMAT } };
+    // (or the server moved, which the next run replaces with the current provider).
+    const { changes, replaces } = changesOf(olds, news);
+    if (staleProvider(olds) && (!changes || replaces.length > 0)) return { outs: { ...olds, providerFormat: PROVIDER_FORMAT } };
     return { outs: await bootstrap(news, hostPin(news.hostKeyFingerprint, olds.seenHostKey)) };
   }
 

@@ -50,8 +50,11 @@ export class LocalVmProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   async diff(_id: string, olds: LocalVmOutputs, news: LocalVmInputs): Promise<pulumi.dynamic.DiffResult> {
+    // A state from an older berth first gets an update that stores the current provider: a
+    // replacement now would run the old provider's delete, which may name a checkout that is gone.
+    if (staleProvider(olds)) return { changes: true, replaces: [], deleteBeforeReplace: true };
     const replaces = (["vmName", "userData", "sshPublicKey"] as const).filter((k) => (olds[k] ?? "") !== (news[k] ?? ""));
-    return { changes: replaces.length > 0 || olds.timeoutSeconds !== news.timeoutSeconds || staleProvider(olds), replaces, deleteBeforeReplace: true };
+    return { changes: replaces.length > 0 || olds.timeoutSeconds !== news.timeoutSeconds, replaces, deleteBeforeReplace: true };
   }
 
   async update(_id: string, olds: LocalVmOutputs, news: LocalVmInputs): Promise<pulumi.dynamic.UpdateResult<LocalVmOutputs>> {

@@ -90,4 +90,29 @@ describe("a state written by an older berth gets the current provider through a 
     expect(outs).toEqual({ ...olds, providerFormat: PROVIDER_FORMAT });
     expect((await localVmProvider.diff("cl-gone", outs!, inputs)).changes).toBe(false);
   });
+
+  it("a change that would replace waits for the next run: first the update that stores the provider", async () => {
+    // The old provider's delete may name a checkout that no longer exists; the current one can run it.
+    const inputs = { vmName: "cl-gone", userData: "#cloud-config\n", timeoutSeconds: 900 };
+    const olds = { ...inputs, ip: "172.20.0.9", sshPort: 32999, hostKeyFingerprint: "SHA256:vm", containerId: "c0ffee", privateKey: "" } as LocalVmOutputs;
+    const news = { ...inputs, userData: "#cloud-config\n# a newer bootstrap\n" };
+    expect(await localVmProvider.diff("cl-gone", olds, news)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
+    const { outs } = await localVmProvider.update("cl-gone", olds, news);
+    expect(outs).toEqual({ ...olds, providerFormat: PROVIDER_FORMAT });
+    expect(await localVmProvider.diff("cl-gone", outs!, news)).toEqual({ changes: true, replaces: ["userData"], deleteBeforeReplace: true });
+
+    const moved = { target: { ...appOlds.target, host: "127.0.0.2" }, app: appOlds.app, secrets: appOlds.secrets };
+    expect(await appDeploymentProvider.diff("id", appOlds, moved)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
+    const app = await appDeploymentProvider.update("id", appOlds, moved);
+    expect(app.outs).toEqual({ ...appOlds, providerFormat: PROVIDER_FORMAT });
+    expect((await appDeploymentProvider.diff("id", app.outs!, moved)).replaces).toEqual(["target"]);
+
+    const server = { address: "127.0.0.1", port: 1, user: "root", hostKeyFingerprint: "", files: [], privateKey: "k" };
+    const serverOlds: ExistingHostOutputs = { ...server, phase: "ready", mirrors: {}, seenHostKey: "SHA256:seen" };
+    const elsewhere = { ...server, address: "127.0.0.2" };
+    expect(await existingHostProvider.diff("id", serverOlds, elsewhere)).toEqual({ changes: true, replaces: [], deleteBeforeReplace: true });
+    const host = await existingHostProvider.update("id", serverOlds, elsewhere);
+    expect(host.outs).toEqual({ ...serverOlds, providerFormat: PROVIDER_FORMAT });
+    expect((await existingHostProvider.diff("id", host.outs!, elsewhere)).replaces).toEqual(["address"]);
+  });
 });

@@ -28,15 +28,16 @@ const VMS = ["cl-moved", "cl-oldstate"];
 const owned = new Set<string>();
 
 /** The local stack, conda off (faster), its VM named `vm`. */
-function stackFile(vm: string): string {
-  const doc = parse(withoutSecrets(readFileSync(join(PROJECT_DIR, "stacks/Pulumi.local.yaml"), "utf8"))) as { config: Record<string, Record<string, unknown>> };
+/** The local stack of the project in `dir` (its own version of the file), for VM `vm`. */
+function stackFile(vm: string, dir = PROJECT_DIR): string {
+  const doc = parse(withoutSecrets(readFileSync(join(dir, "stacks/Pulumi.local.yaml"), "utf8"))) as { config: Record<string, Record<string, unknown>> };
   doc.config["berth:host"] = { ...doc.config["berth:host"], name: vm };
   doc.config["berth:bootstrap"] = { ...doc.config["berth:bootstrap"], conda: { enabled: false } };
   return stringify(doc);
 }
 
-async function newStack(p: PulumiProject, stack: string, vm: string): Promise<void> {
-  writeFileSync(join(p.dir, "stacks", `Pulumi.${stack}.yaml`), stackFile(vm));
+async function newStack(p: PulumiProject, stack: string, vm: string, own = false): Promise<void> {
+  writeFileSync(join(p.dir, "stacks", `Pulumi.${stack}.yaml`), stackFile(vm, own ? p.dir : PROJECT_DIR));
   await p.ok(["stack", "init", stack]);
   await p.ok(["config", "set", "--stack", stack, "--path", "berth:app.registry.password", "--secret"], { stdin: kit.registryPassword });
 }
@@ -138,7 +139,8 @@ describe.sequential(`a state written by berth at ${OLD_COMMIT}, from a checkout 
     }
     old = new PulumiProject("cl-oldstate-old", undefined, { from: source, stateDir: backend });
     rmSync(source, { recursive: true, force: true });
-    await newStack(old, STACK, "cl-oldstate");
+    // That commit's code with that commit's local stack (today's names settings it did not know).
+    await newStack(old, STACK, "cl-oldstate", true);
     const r = await old.withEvents(["up", "--yes", "--stack", STACK]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(await appBody((await old.outputs(STACK)).appUrl)).toBe("v1");
