@@ -33,10 +33,12 @@ export function estimate(hosts: number, price: HostPrice, hours: number): Estima
 
 export const money = (n: number, c: Currency | undefined) => (c ? `${n.toFixed(2)} ${c}` : n.toFixed(2));
 
-/** `4 hosts × 0.01786 USD × 120 h = 8.57 USD (DigitalOcean's price list …)`. */
+const hostsTimes = (e: Estimate) => `${e.hosts} host${e.hosts === 1 ? "" : "s"} × ${e.hourly} ${e.currency ?? ""}/h × ${e.hours} h`;
+
+/** `4 hosts × 0.01786 USD/h × 120 h = 8.57 USD, from DigitalOcean's price list …`. */
 export function showEstimate(e: Estimate): string {
-  if (e.hourly === 0 && e.currency === undefined) return `${e.hosts} hosts × ${e.hours} h: no cost (${e.source})`;
-  return `${e.hosts} host${e.hosts === 1 ? "" : "s"} × ${e.hourly} ${e.currency ?? ""}/h × ${e.hours} h = ${money(e.total, e.currency)} (${e.source})`;
+  if (e.hourly === 0 && e.currency === undefined) return `${e.hosts} host${e.hosts === 1 ? "" : "s"} × ${e.hours} h: no cost (${e.source})`;
+  return `${hostsTimes(e)} = ${money(e.total, e.currency)}, from ${e.source}`;
 }
 
 /** A config error when the estimate exceeds the budget (or cannot be compared with it). */
@@ -45,5 +47,5 @@ export function budgetProblem(e: Estimate, budget: Budget | undefined): string |
   if (e.currency !== undefined && e.currency !== budget.currency)
     return `berth:lab.budget: the budget is in ${budget.currency} but this provider's prices are in ${e.currency} — berth does not convert currencies; give the budget in ${e.currency}`;
   if (e.total <= budget.amount) return undefined;
-  return `berth:lab.budget: the lab would cost about ${money(e.total, e.currency)} (${showEstimate(e)}), over its budget of ${money(budget.amount, budget.currency)} — shorten the roster, end the lab sooner (berth:lab.expires), choose a smaller berth:host.size, or raise the budget`;
+  return `berth:lab.budget: the lab would cost about ${money(e.total, e.currency)} (${hostsTimes(e)}, from ${e.source}), over its budget of ${money(budget.amount, budget.currency)} — shorten the roster, end the lab sooner (berth:lab.expires), choose a smaller berth:host.size, or raise the budget`;
 }

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { isTimeZone, parseExpiry } from "../expiry.js";
-import { argument, choice, domain, section } from "../fields.js";
+import { argument, choice, domain, section, wholeNumber } from "../fields.js";
 import { ROSTER_ENCODINGS } from "../roster/decode.js";
 
 /** Budget currencies: the currencies providers price in (DigitalOcean USD, Tencent Cloud CNY). */
@@ -30,7 +30,7 @@ export const labSchema = section({
   timezone: domain(z.string().refine(isTimeZone, { error: (iss) => `unknown timezone ${JSON.stringify(iss.input)} — write an IANA name like Asia/Shanghai, Europe/Berlin or UTC` }), "timezone").optional(),
   /** The most the lab may cost; preview fails when the estimate is over it. */
   budget: section({
-    amount: z.number({ error: (iss) => `must be a number like 500, not ${JSON.stringify(iss.input)}` }).positive({ message: "must be more than 0" }).max(1e9, { message: "must be at most 1000000000" }),
+    amount: wholeNumber(1, 1_000_000_000, "a whole amount"),
     currency: choice(CURRENCIES, "currency"),
   }).optional(),
   /** Where `berth lab handout` writes (default handouts/<stack>), relative to the project directory. */
