@@ -3,6 +3,7 @@ import { Command } from "commander";
 import { registerCi } from "./ci.js";
 import { deployCommand, logsCommand, statusCommand } from "./deploy.js";
 import { registerDoctor } from "./doctor.js";
+import { registerLab } from "./lab.js";
 import { kitDownCommand, kitUpCommand, localDownCommand, localUpCommand } from "./local.js";
 import { renderCommand } from "./render.js";
 
@@ -65,6 +66,7 @@ export function program(): Command {
     });
   registerDoctor(cmd, io);
   registerCi(cmd, io);
+  registerLab(cmd, io);
   return cmd;
 }
 
