@@ -15,7 +15,7 @@ import { PROVIDERS, type Provider } from "../config/sections/host.js";
 import { loadStackFile, readStackFile, stackNameOf } from "../config/stackfile.js";
 import { render } from "../bootstrap/render.js";
 import { writeHandouts, type LabStackOutputs } from "../lab/handout-files.js";
-import { reapDecision } from "../lab/reap.js";
+import { REAPED_TAG, reapDecision } from "../lab/reap.js";
 import { EXAMPLE_ROSTER, scaffoldStack } from "../lab/scaffold.js";
 import { runPulumi, stackOutputs, type RunPulumi } from "./lab-pulumi.js";
 import type { CommandIo } from "./render.js";
@@ -141,6 +141,8 @@ export async function labReapCommand(opts: { stack: string; json: boolean }, io:
   if (d.action === "none") return report({ stack: where.stack, action: "none", why: d.why, message: d.message }, d.why === "not-a-lab" ? LAB_EXIT.usage : LAB_EXIT.ok);
   const r = await run(where.projectDir, ["destroy", "--yes", "--skip-preview", "--stack", where.stack], { echo: log });
   const ok = r.code === 0;
+  // Keeps berth ci up from creating the lab again (a duration would start anew on an empty stack).
+  if (ok) await run(where.projectDir, ["stack", "tag", "set", REAPED_TAG, d.expiresAt, "--stack", where.stack]);
   log(`berth lab reap: ${ok ? `destroyed lab ${d.lab}` : `pulumi destroy exited ${r.code}; run it again, or see the output above`}\n`);
   return report({ stack: where.stack, lab: d.lab, expiresAt: d.expiresAt, action: ok ? "destroyed" : "failed", message: d.message }, ok ? LAB_EXIT.ok : LAB_EXIT.failed);
 }

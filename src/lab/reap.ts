@@ -3,6 +3,18 @@
  * `berth ci reap` destroy a stack only when this says so. A stack without outputs holds nothing
  * (never up, or destroyed already); one without a `lab` output is not a lab.
  */
+/**
+ * The stack tag a reap leaves (the lab's expiry as its value). A destroyed stack has no outputs,
+ * so a lab whose expiry is a duration would start anew on the next `up` (berth-up.yml runs one on
+ * every push); `berth ci up` and `preview` skip a stack with this tag instead. Tags live in the
+ * backend and survive destroy.
+ */
+export const REAPED_TAG = "berth:lab-reaped";
+
+export function reapedMessage(stack: string, expiresAt: string): string {
+  return `the lab of stack ${stack} ended at ${expiresAt} and was reaped, so it is not created again — now the course is over, delete stacks/Pulumi.${stack}.yaml; to run the lab once more, set a later berth:lab.expires and remove the tag: pulumi stack tag rm ${REAPED_TAG} --stack ${stack}`;
+}
+
 export type ReapDecision =
   | { readonly action: "destroy"; readonly lab: string; readonly expiresAt: string; readonly message: string }
   | { readonly action: "none"; readonly why: "not-expired" | "empty" | "not-a-lab"; readonly message: string };

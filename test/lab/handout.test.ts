@@ -128,7 +128,7 @@ describe("berth lab handout and reap, with a recorded Pulumi CLI", () => {
     const a = io();
     calls.length = 0;
     expect(await labReapCommand({ stack, json: true }, a.io, { pulumi: fake(OUT), now })).toBe(0);
-    expect(calls).toEqual([["stack", "output", "--json", "--stack", "ml"], ["destroy", "--yes", "--skip-preview", "--stack", "ml"]]);
+    expect(calls).toEqual([["stack", "output", "--json", "--stack", "ml"], ["destroy", "--yes", "--skip-preview", "--stack", "ml"], ["stack", "tag", "set", "berth:lab-reaped", "2027-01-15T16:00:00.000Z", "--stack", "ml"]]);
     expect(JSON.parse(a.o.out)).toEqual({ stack: "ml", lab: "ml", expiresAt: "2027-01-15T16:00:00.000Z", action: "destroyed", message: "lab ml (stack ml) expired at 2027-01-15T16:00:00Z — destroying it", exitCode: 0 });
     const b = io();
     calls.length = 0;
