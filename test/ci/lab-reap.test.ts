@@ -1,6 +1,7 @@
 // The scheduled reap (examples/github-actions/berth-reap.yml) run by act against the S3 stand-in:
 // a lab stack that has not expired is left as it is; once its berth:lab.expires has passed, the
-// next scheduled run destroys it and the stack is empty. The lab is one local VM; its expiry is
+// next scheduled run destroys it and the stack is empty, and berth-up.yml does not create it again
+// on the next push (the reap tagged the stack). The lab is one local VM; its expiry is
 // moved to a minute ahead with a cheap second `pulumi up` (only the VM's recorded labels change).
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -49,9 +50,11 @@ function writeLab(expires: string): void {
   writeFileSync(file, stringify({ ...(salt ? { encryptionsalt: salt } : {}), config: { ...config, "berth:lab": { roster: `rosters/${STACK}.csv`, expires, namePrefix: STACK } } }));
 }
 
-async function reap(): Promise<ActRun> {
+async function reap(workflow = "berth-reap.yml"): Promise<ActRun> {
+  const head = repo.git("rev-parse", "HEAD");
+  const payload = workflow === "berth-reap.yml" ? { schedule: "17 * * * *", repository: { full_name: REPO } } : { ref: "refs/heads/main", before: head, after: head, repository: { full_name: REPO } };
   const r = await act({
-    repo: repo.dir, event: "schedule", workflow: "berth-reap.yml", payload: { schedule: "17 * * * *", repository: { full_name: REPO } }, withInstalled: runs++ > 0,
+    repo: repo.dir, event: workflow === "berth-reap.yml" ? "schedule" : "push", workflow, payload, withInstalled: runs++ > 0,
     secrets: { GITHUB_TOKEN: TOKEN, PULUMI_CONFIG_PASSPHRASE: PASSPHRASE, BERTH_STATE_ACCESS_KEY_ID: s3.accessKey, BERTH_STATE_SECRET_ACCESS_KEY: s3.secretKey, BERTH_REGISTRY_PASSWORD: kit.registryPassword },
     vars: { BERTH_BACKEND_URL: s3.backendUrl },
     env: { GITHUB_API_URL: api.url },
@@ -119,6 +122,16 @@ describe.sequential("the scheduled reap under act", () => {
     expect(await listVms()).not.toContain(VM);
     const exported = JSON.parse(pulumi(["stack", "export", "--stack", STACK])) as { deployment: { resources?: unknown[] } };
     expect(exported.deployment.resources ?? []).toEqual([]);
-    expect(runs).toBe(2);
+    expect(pulumi(["stack", "tag", "get", "berth:lab-reaped", "--stack", STACK]).trim()).toBe(at.toISOString());
+  });
+
+  it("a push to main does not create the reaped lab again", async () => {
+    const r = await reap("berth-up.yml");
+    expect(r.code, why(r)).toBe(0);
+    expect(r.output).toContain(`berth ci: berth up · ${STACK}: skipped`);
+    expect(r.output).toContain(`the lab of stack ${STACK} ended at `);
+    expect(r.output).toContain(`berth up: ${STACK} had no changes`);
+    expect(await listVms()).not.toContain(VM);
+    expect(runs).toBe(3);
   });
 });
