@@ -7,7 +7,8 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 
-export const COMMANDS = ["preview", "up", "refresh", "destroy", "unlock"] as const;
+/** `reap` destroys a lab stack whose lab has expired, and nothing else (src/lab/reap.ts). */
+export const COMMANDS = ["preview", "up", "refresh", "destroy", "unlock", "reap"] as const;
 export type CiCommand = (typeof COMMANDS)[number];
 
 /** Commands that change or remove what a stack holds: they must be confirmed by the stack name. */

@@ -11,6 +11,7 @@ import { checkOptions, type CiOptions, type RawCiOptions } from "./options.js";
 import { pluginInstalls } from "./plugins.js";
 import { eventLog, hasChanges, pulumiRunner, type PulumiRunner } from "./pulumi.js";
 import { headline, reportMarkdown, type Report, type Status } from "./report.js";
+import { REAPED_TAG, reapDecision, reapedMessage } from "../lab/reap.js";
 import { configSecrets, envSecrets, Redactor } from "./secrets.js";
 import { annotation, appendSummary, maskCommands } from "./workflow-commands.js";
 
@@ -37,6 +38,8 @@ export interface CiDeps {
   readonly pulumi?: (cwd: string, env: NodeJS.ProcessEnv, redactor: Redactor) => PulumiRunner;
   readonly comment?: boolean;
   readonly summary?: boolean;
+  /** The time a reap compares the lab's expiry with (default: now). */
+  readonly now?: () => Date;
 }
 
 const LOCKED = /the stack is currently locked/;
@@ -88,6 +91,12 @@ async function runChecked(o: CiOptions, deps: CiDeps): Promise<CiResult> {
   redactor.add(secrets);
   for (const v of secrets) deps.command(maskCommands(v).join(""));
 
+  if (o.command === "up" || o.command === "preview") {
+    const tag = await p.run(["stack", "tag", "get", REAPED_TAG, ...base], { quiet: true });
+    const at = tag.output.trim();
+    if (tag.code === 0 && at && !at.includes("\n")) return finish(o, deps, { status: "skipped", exitCode: EXIT.ok, changes: {}, output: "", message: reapedMessage(o.stack, at) });
+  }
+
   for (const args of pluginInstalls(readFileSync(o.stackFile, "utf8"), o.cwd)) {
     const r = await p.run([...args, "--non-interactive"]);
     if (r.code !== 0) return fail(EXIT.failed, `Could not install the ${args[3]} provider plugin.`, r.output);
@@ -97,8 +106,24 @@ async function runChecked(o: CiOptions, deps: CiDeps): Promise<CiResult> {
     const r = await p.run(["cancel", "--yes", ...base]);
     return finish(o, deps, { status: r.code === 0 ? "succeeded" : "failed", exitCode: r.code === 0 ? EXIT.ok : EXIT.failed, changes: {}, output: r.output, ...(r.code === 0 ? { message: `Cleared the lock of ${o.stack}.` } : {}) });
   }
-  const flags = [...(o.refresh && o.command !== "refresh" ? ["--refresh"] : []), ...(o.expectNoChanges && o.command !== "destroy" ? ["--expect-no-changes"] : [])];
-  const args = o.command === "preview" ? ["preview", "--diff"] : [o.command, "--yes", "--skip-preview"];
+  let reapedAt: string | undefined;
+  if (o.command === "reap") {
+    const out = await p.run(["stack", "output", "--json", ...base], { quiet: true });
+    let outputs: Record<string, unknown> | undefined;
+    try {
+      outputs = out.code === 0 ? (JSON.parse(out.output || "{}") as Record<string, unknown>) : undefined;
+    } catch {
+      outputs = undefined;
+    }
+    if (!outputs) return fail(EXIT.failed, `Could not read the outputs of stack ${o.stack}, so berth cannot tell whether its lab has expired; nothing was destroyed.`, out.output);
+    const d = reapDecision(o.stack, outputs, (deps.now ?? (() => new Date()))());
+    if (d.action === "none") return finish(o, deps, { status: "skipped", exitCode: EXIT.ok, changes: {}, output: "", message: d.message });
+    deps.log(`berth ci: ${d.message}\n`);
+    reapedAt = d.expiresAt;
+  }
+  const verb = reapedAt !== undefined ? "destroy" : o.command;
+  const flags = [...(o.refresh && verb !== "refresh" ? ["--refresh"] : []), ...(o.expectNoChanges && verb !== "destroy" ? ["--expect-no-changes"] : [])];
+  const args = verb === "preview" ? ["preview", "--diff"] : [verb, "--yes", "--skip-preview"];
   const log = eventLog();
   const r = await p.run([...args, ...flags, "--suppress-progress", "--color", "never", "--event-log", log.path, ...base]);
   const ev = log.read();
@@ -111,6 +136,10 @@ async function runChecked(o: CiOptions, deps: CiDeps): Promise<CiResult> {
       return finish(o, deps, { status: "failed", exitCode: EXIT.changes, changes: ev.changes, output: r.output, message: "Changes were found where none were expected (expect-no-changes)." });
     }
     return finish(o, deps, { status: "failed", exitCode: EXIT.failed, changes: ev.changes, output: r.output, message: ev.errors.length ? ev.errors.join("\n") : `pulumi ${o.command} exited ${r.code}.` });
+  }
+  if (reapedAt !== undefined) {
+    const t = await p.run(["stack", "tag", "set", REAPED_TAG, reapedAt, ...base], { quiet: true });
+    if (t.code !== 0) deps.command(annotation("warning", `Destroyed, but could not tag the stack ${REAPED_TAG}; berth-up would create the lab again: delete stacks/Pulumi.${o.stack}.yaml.`, "berth reap"));
   }
   let outputs: Record<string, unknown> | undefined;
   if (o.command === "up" || o.command === "refresh") {
@@ -126,7 +155,7 @@ async function finish(o: CiOptions, deps: CiDeps, r: Omit<Report, "command" | "s
     stack: o.stack, command: o.command, status: r.status, exitCode: r.exitCode, changes: r.changes, changed: hasChanges(r.changes),
     ...(r.outputs ? { outputs: r.outputs } : {}), ...(r.message ? { message: r.message } : {}),
   };
-  deps.log(`berth ci: ${headline(report).replace(/`/g, "")}\n${r.status === "failed" && r.message ? `${r.message}\n` : ""}`);
+  deps.log(`berth ci: ${headline(report).replace(/`/g, "")}\n${r.status !== "succeeded" && r.message ? `${r.message}\n` : ""}`);
   if (r.status === "failed" && r.message) deps.command(annotation("error", r.message, headline(report).replace(/`/g, "")));
   if (deps.summary !== false) appendSummary(deps.github.summaryFile, reportMarkdown(report));
   const pr = deps.github.pullRequest;

@@ -31,6 +31,7 @@ const DESCRIPTIONS: Record<(typeof COMMANDS)[number], string> = {
   refresh: "read the stack's resources back from the cloud into the state",
   destroy: "remove every resource of the stack (needs --confirm NAME)",
   unlock: "clear a lock left by a cancelled or killed run (pulumi cancel; needs --confirm NAME)",
+  reap: "destroy the stack if it is a lab whose berth:lab.expires has passed; nothing otherwise",
 };
 
 export async function ciRunCommand(command: string, flags: RunFlags, io: CommandIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {

@@ -4,6 +4,7 @@ import { registerCi } from "./ci.js";
 import { deployCommand, logsCommand, statusCommand } from "./deploy.js";
 import { registerDoctor } from "./doctor.js";
 import { exitOnStrayErrors, runCli } from "./failure.js";
+import { registerLab } from "./lab.js";
 import { kitDownCommand, kitUpCommand, localDownCommand, localEnvCommand, localUpCommand } from "./local.js";
 import { renderCommand } from "./render.js";
 
@@ -70,6 +71,7 @@ export function program(): Command {
     });
   registerDoctor(cmd, io);
   registerCi(cmd, io);
+  registerLab(cmd, io);
   return cmd;
 }
 

@@ -31,6 +31,8 @@ export function renderCommand(opts: RenderOptions, io: CommandIo): number {
     }
     throw e;
   }
+  const lab = loaded.config.lab;
+  if (lab) io.stderr(`lab ${lab.namePrefix}: ${lab.students.length} students from ${lab.roster}; this is the bootstrap they share — each host's user-data adds its student's key (ssh_authorized_keys)\n`);
   if (opts.out === undefined) {
     io.stdout(rendered.userData);
     return 0;

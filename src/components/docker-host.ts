@@ -11,6 +11,8 @@ import { digitalOceanHost } from "./digitalocean.js";
 import { ExistingHost } from "./existing-host.js";
 import { LocalVm } from "./local-vm.js";
 import { publishedPorts } from "./ports.js";
+import { studentUserData } from "./lab-user-data.js";
+import type { TencentLabParts } from "./lab-tencent.js";
 import { TencentInstance } from "./tencent/index.js";
 
 export interface DockerHostArgs {
@@ -20,6 +22,21 @@ export interface DockerHostArgs {
   /** The private key berth logs in with (a secret); local VMs make their own when absent. */
   readonly sshPrivateKey?: pulumi.Input<string>;
   readonly tencent?: { secretId?: pulumi.Input<string>; secretKey?: pulumi.Input<string>; endpoint?: string };
+  /** A student's host in a lab (the Lab component): named by the roster, sharing the lab's network and admin key. */
+  readonly lab?: LabHostArgs;
+}
+
+export interface LabHostArgs {
+  /** The lab's name, in every host's tags or labels. */
+  readonly lab: string;
+  /** The student's public key, added to the login user's authorized keys by the user-data. */
+  readonly studentKey: pulumi.Input<string>;
+  /** When the lab ends, ISO-8601 UTC: a tag or label on the host, Tencent's scheduled termination. */
+  readonly expiresAt: string;
+  /** DigitalOcean: the lab's SSH keys (shared by every droplet) and its tags (the lab's firewall applies by tag). */
+  readonly digitalocean?: { readonly sshKeys: pulumi.Input<string>[]; readonly tags: readonly string[] };
+  /** Tencent Cloud: the lab layer and the lab's shared security group and key pair. */
+  readonly tencent?: { readonly parts: TencentLabParts; readonly securityGroupId: pulumi.Input<string>; readonly keyId: pulumi.Input<string> };
 }
 
 interface Reached {
@@ -36,6 +53,8 @@ interface Reached {
 
 export class DockerHost extends pulumi.ComponentResource {
   declare readonly publicIp: pulumi.Output<string>;
+  /** The address to SSH to (127.0.0.1 for a local VM, whose port is mapped here). */
+  declare readonly sshHost: pulumi.Output<string>;
   declare readonly sshUser: pulumi.Output<string>;
   declare readonly sshPort: pulumi.Output<number>;
   declare readonly ssh: pulumi.Output<string>;
@@ -65,6 +84,7 @@ export class DockerHost extends pulumi.ComponentResource {
     }
     const port = publishedPorts(app?.ports ?? []).find((p) => p.protocol === "tcp")?.port;
     this.publicIp = reached.ip;
+    this.sshHost = reached.sshHost;
     this.sshUser = pulumi.output(user);
     this.sshPort = reached.sshPort;
     this.ssh = pulumi.interpolate`ssh -p ${reached.sshPort} ${user}@${reached.sshHost}`;
@@ -82,23 +102,38 @@ export class DockerHost extends pulumi.ComponentResource {
   }
 
   #host(name: string, args: DockerHostArgs, rendered: Rendered): Reached {
-    const userData = rendered.userData;
     const cfg = args.config;
     const h = cfg.host;
     const parent = this;
+    const lab = args.lab;
+    const student = lab ? pulumi.output(lab.studentKey).apply((k) => studentUserData(rendered, h.provider, k)) : undefined;
+    const userData: pulumi.Input<string> = student ? student.userData : rendered.userData;
     switch (h.provider) {
       case "digitalocean": {
         warnOpenSsh(cfg, this);
         if (pulumi.runtime.isDryRun()) pulumi.log.warn("DigitalOcean replaces a droplet when its user-data or SSH keys change; berth renders the same bytes for the same config, so only a config change (or a berth upgrade that changes bootstrap.sh) does that.", this);
-        const d = digitalOceanHost(name, cfg, userData, parent);
+        const d = digitalOceanHost(name, cfg, userData, parent, lab?.digitalocean);
         return { ip: d.ip, sshHost: d.ip, sshPort: pulumi.output(22), hostKey: pulumi.output(h.hostKeyFingerprint ?? ""), ready: d.droplet };
       }
       case "tencentcloud": {
         warnOpenSsh(cfg, this);
         const ports = publishedPorts(cfg.app?.ports ?? []);
+        if (lab) {
+          if (!lab.tencent || !student) throw new Error(`DockerHost ${name}: a Tencent lab host needs the lab's Tencent parts`);
+          const t = lab.tencent.parts.instance(`${name}-cvm`, {
+            region: h.region ?? "ap-guangzhou", zone: h.zone ?? "", imageId: h.image ?? "", instanceType: h.size ?? "S5.MEDIUM4",
+            userData, userDataBase64: student.apply((s) => s.userDataBase64), publicKey: h.sshPublicKey ?? "", instanceName: name, sshCidrs: [...h.allowSsh],
+            appPorts: ports.filter((p) => p.protocol === "tcp").map((p) => p.port), appUdpPorts: ports.filter((p) => p.protocol === "udp").map((p) => p.port),
+            bandwidthOut: h.bandwidth, securityGroupId: lab.tencent.securityGroupId, keyId: lab.tencent.keyId, expiresAt: lab.expiresAt,
+            ...(args.tencent?.secretId !== undefined ? { secretId: args.tencent.secretId } : {}),
+            ...(args.tencent?.secretKey !== undefined ? { secretKey: args.tencent.secretKey } : {}),
+            ...(args.tencent?.endpoint ? { endpoint: args.tencent.endpoint } : {}),
+          }, { parent });
+          return { ip: t.publicIp, sshHost: t.publicIp, sshPort: pulumi.output(22), hostKey: pulumi.output(h.hostKeyFingerprint ?? ""), ready: t };
+        }
         const t = new TencentInstance(`${name}-cvm`, {
           region: h.region ?? "ap-guangzhou", zone: h.zone ?? "", imageId: h.image ?? "", instanceType: h.size ?? "S5.MEDIUM4",
-          userData, ...(rendered.compressed ? { userDataBase64: rendered.userDataBase64 } : {}),
+          userData: rendered.userData, ...(rendered.compressed ? { userDataBase64: rendered.userDataBase64 } : {}),
           publicKey: h.sshPublicKey ?? "", instanceName: h.name ?? name, sshCidrs: [...h.allowSsh],
           appPorts: ports.filter((p) => p.protocol === "tcp").map((p) => p.port),
           appUdpPorts: ports.filter((p) => p.protocol === "udp").map((p) => p.port),
@@ -110,7 +145,8 @@ export class DockerHost extends pulumi.ComponentResource {
         return { ip: t.publicIp, sshHost: t.publicIp, sshPort: pulumi.output(22), hostKey: pulumi.output(h.hostKeyFingerprint ?? ""), ready: t };
       }
       case "local": {
-        const vm = new LocalVm(`${name}-vm`, { vmName: h.name ?? name, userData, ...(h.sshPublicKey ? { sshPublicKey: h.sshPublicKey } : {}) }, { parent });
+        const labels = lab ? { labels: { "berth.lab": lab.lab, "berth.expires": lab.expiresAt } } : {};
+        const vm = new LocalVm(`${name}-vm`, { vmName: h.name ?? name, userData, ...(h.sshPublicKey ? { sshPublicKey: h.sshPublicKey } : {}), ...labels }, { parent });
         return { ip: vm.ip, sshHost: pulumi.output("127.0.0.1"), sshPort: vm.sshPort, hostKey: vm.hostKeyFingerprint, ...(h.sshPublicKey ? {} : { privateKey: vm.privateKey }), ready: vm };
       }
       case "existing": {

@@ -11,6 +11,11 @@ export interface LocalVmInputs {
   vmName: string;
   userData: string;
   sshPublicKey?: string;
+  /**
+   * Container labels (a lab host's `berth.lab` and `berth.expires`). Docker cannot relabel a
+   * running container, so a change is recorded in the state without touching the VM.
+   */
+  labels?: Record<string, string>;
   timeoutSeconds: number;
 }
 
@@ -37,7 +42,7 @@ export class LocalVmProvider implements pulumi.dynamic.ResourceProvider {
       publicKey = pair.public;
       privateKey = pair.private;
     }
-    const vm = await createVm({ name: inputs.vmName, userData: inputs.userData, sshPublicKey: publicKey, waitForStatusFile: true, keepOnFailure: true, timeoutMs: inputs.timeoutSeconds * 1000 });
+    const vm = await createVm({ name: inputs.vmName, userData: inputs.userData, sshPublicKey: publicKey, ...(inputs.labels ? { labels: inputs.labels } : {}), waitForStatusFile: true, keepOnFailure: true, timeoutMs: inputs.timeoutSeconds * 1000 });
     return {
       id: inputs.vmName,
       outs: { ...inputs, ip: vm.ip, sshPort: vm.sshPort, hostKeyFingerprint: vm.hostKeyFingerprint ?? "", containerId: vm.containerId, privateKey, providerFormat: PROVIDER_FORMAT },
@@ -54,11 +59,13 @@ export class LocalVmProvider implements pulumi.dynamic.ResourceProvider {
     // replacement now would run the old provider's delete, which may name a checkout that is gone.
     if (staleProvider(olds)) return { changes: true, replaces: [], deleteBeforeReplace: true };
     const replaces = (["vmName", "userData", "sshPublicKey"] as const).filter((k) => (olds[k] ?? "") !== (news[k] ?? ""));
-    return { changes: replaces.length > 0 || olds.timeoutSeconds !== news.timeoutSeconds, replaces, deleteBeforeReplace: true };
+    const relabel = JSON.stringify(olds.labels ?? {}) !== JSON.stringify(news.labels ?? {});
+    return { changes: replaces.length > 0 || relabel || olds.timeoutSeconds !== news.timeoutSeconds, replaces, deleteBeforeReplace: true };
   }
 
   async update(_id: string, olds: LocalVmOutputs, news: LocalVmInputs): Promise<pulumi.dynamic.UpdateResult<LocalVmOutputs>> {
-    return { outs: { ...olds, timeoutSeconds: news.timeoutSeconds, providerFormat: PROVIDER_FORMAT } };
+    const { labels: _old, ...rest } = olds;
+    return { outs: { ...rest, ...(news.labels ? { labels: news.labels } : {}), timeoutSeconds: news.timeoutSeconds, providerFormat: PROVIDER_FORMAT } };
   }
 
   async delete(id: string): Promise<void> {
@@ -73,6 +80,7 @@ export interface LocalVmArgs {
   vmName: pulumi.Input<string>;
   userData: pulumi.Input<string>;
   sshPublicKey?: pulumi.Input<string>;
+  labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   timeoutSeconds?: pulumi.Input<number>;
 }
 

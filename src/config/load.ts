@@ -15,6 +15,7 @@ import { planMirrors, type MirrorPlan } from "./plan.js";
 import { RULES, SECTION_SCHEMAS, type StackInput } from "./schema.js";
 import { plaintextSecrets, type IsSecret } from "./secrets.js";
 import { hostOs, hostUser } from "./sections/host.js";
+import { readLab, type LabConfig } from "./lab.js";
 
 export { SECRET_SETTINGS, SECTIONS };
 
@@ -31,6 +32,8 @@ export interface StackConfig {
   readonly mirrors: MirrorPlan;
   /** Contents of the files the config names, read at load time. */
   readonly files: { readonly condaEnv?: CondaEnvFile; readonly requirements?: string };
+  /** berth:lab with its roster read: one host per student from this template. */
+  readonly lab?: LabConfig;
 }
 
 export type LoadResult = { ok: true; config: StackConfig } | { ok: false; errors: string[] };
@@ -39,6 +42,8 @@ export interface LoadOptions {
   /** Directory that relative file paths in the config are read from (the project directory). */
   readonly baseDir: string;
   readonly readFile?: (path: string) => string;
+  /** Reads a file's bytes (the lab's roster, whose encoding berth detects). */
+  readonly readBytes?: (path: string) => Uint8Array;
   /**
    * Whether a value is a Pulumi secret. A stack file's `{ secure: … }` values are secrets by
    * their shape; a plain string is one only when this says so (under `pulumi up`, where values
@@ -69,17 +74,23 @@ export function load(raw: Readonly<Record<string, unknown>>, opts: LoadOptions):
   const parsed = parseSections(SECTION_SCHEMAS, keys.sections);
   errors.push(...formatIssues(parsed.issues));
   const cfg = parsed.value as unknown as StackInput;
-  const ctx = { rawHost: keys.sections.host, stack: opts.stack };
+  const ctx = { rawHost: keys.sections.host, stack: opts.stack, isLab: keys.sections.lab !== undefined };
   for (const rule of RULES) {
     if (rule.needs.every((n) => parsed.ok.has(n))) errors.push(...rule.check(cfg, ctx).map((p) => `${formatPath(p.path)}: ${p.message}`));
   }
   const sectionsOk = SECTIONS.every((s) => parsed.ok.has(s));
   const read = opts.readFile ?? ((p: string) => readFileSync(p, "utf8"));
   const files = parsed.ok.has("bootstrap.conda") && parsed.ok.has("bootstrap.pip") ? readInputs(cfg, opts.baseDir, read, errors) : {};
+  let lab: LabConfig | undefined;
+  if (cfg.lab && parsed.ok.has("lab") && parsed.ok.has("host.provider")) {
+    const r = readLab(cfg.lab, cfg.host.provider, { baseDir: opts.baseDir, stack: opts.stack, readBytes: opts.readBytes ?? ((p: string) => readFileSync(p)) });
+    errors.push(...r.errors);
+    lab = r.lab;
+  }
   const unique = [...new Set(errors)];
   if (unique.length > 0 || !sectionsOk) return { ok: false, errors: unique };
   const host = { ...cfg.host, os: hostOs(cfg.host), user: hostUser(cfg.host) };
-  return { ok: true, config: { host, bootstrap: cfg.bootstrap, app: cfg.app, mirrors: planMirrors(cfg.host, cfg.bootstrap).plan, files } };
+  return { ok: true, config: { host, bootstrap: cfg.bootstrap, app: cfg.app, mirrors: planMirrors(cfg.host, cfg.bootstrap).plan, files, ...(lab ? { lab } : {}) } };
 }
 
 function readInputs(cfg: StackInput, baseDir: string, read: (p: string) => string, errors: string[]): StackConfig["files"] {

@@ -11,6 +11,8 @@ import { appSchema } from "./sections/app.js";
 import { bootstrapSchema } from "./sections/bootstrap.js";
 import { LOG_DAEMON_KEYS } from "./sections/daemon-keys.js";
 import { hostSchema } from "./sections/host.js";
+import { labSchema } from "./sections/lab.js";
+import { expiryProblems, labProviderProblems } from "./lab.js";
 import { formatProblems, nameProblem, providerKeyProblems, requiredProblems } from "./sections/host-rules.js";
 import { daemonListenProblems } from "./daemon-rules.js";
 
@@ -19,12 +21,14 @@ export const SECTION_SCHEMAS = {
   host: hostSchema,
   bootstrap: bootstrapSchema,
   app: appSchema.optional(),
+  lab: labSchema.optional(),
 } as const;
 
 export interface StackInput {
   readonly host: z.output<typeof hostSchema>;
   readonly bootstrap: z.output<typeof bootstrapSchema>;
   readonly app: z.output<typeof appSchema> | undefined;
+  readonly lab: z.output<typeof labSchema> | undefined;
 }
 
 /** What a rule may look at besides the parsed config. */
@@ -33,6 +37,8 @@ export interface RuleContext {
   readonly rawHost: unknown;
   /** The stack name, the host name when host.name is unset. */
   readonly stack?: string | undefined;
+  /** Whether the stack is a lab (berth:lab given): its hosts are named from the roster, not host.name or the stack. */
+  readonly isLab?: boolean;
 }
 
 export interface Rule {
@@ -50,6 +56,7 @@ export const RULES: readonly Rule[] = [
   {
     needs: ["host.provider", "host.name"],
     check: (c, ctx) => {
+      if (ctx.isLab) return [];
       const name = c.host.name ?? ctx.stack;
       const problem = name === undefined ? undefined : nameProblem(c.host.provider, name, c.host.name === undefined);
       return problem ? [p(["host", "name"], problem)] : [];
@@ -91,6 +98,8 @@ export const RULES: readonly Rule[] = [
     },
   },
   { needs: ["app"], check: (c) => (c.app ? appRules(c.app) : []) },
+  { needs: ["lab", "host.provider"], check: (c, ctx) => (c.lab ? labProviderProblems(c.host.provider, ctx.rawHost) : []) },
+  { needs: ["lab"], check: (c) => (c.lab ? expiryProblems(c.lab) : []) },
 ];
 
 function planProblems(run: (out: Problem[]) => unknown): Problem[] {

@@ -86,7 +86,7 @@ export function readStackFile(path: string, shown: string = path): StackFile {
       const key = k.includes(":") ? k : `${name}:${k}`;
       keys.add(key);
       secure.collect(key, v);
-      if (!isSecure(v) || !/^berth:(host|bootstrap|app)$/.test(key)) config[key] = topLevelValue(v);
+      if (!isSecure(v) || !/^berth:(host|bootstrap|app|lab)$/.test(key)) config[key] = topLevelValue(v);
       else {
         problems.push(`${shown}: ${key} is encrypted as a whole, so berth cannot check it before creating anything — keep the section plain and encrypt only its secret values (pulumi config set --secret --path '${key}.registry.password')`);
       }

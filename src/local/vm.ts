@@ -24,6 +24,8 @@ export interface CreateVmOptions {
   metaData?: Record<string, unknown>;
   /** Public key line(s) for the default user (meta-data `public-keys`). */
   sshPublicKey?: string | string[];
+  /** Extra container labels (a lab's name and expiry); berth's own labels win. */
+  labels?: Record<string, string>;
   waitForStatusFile?: boolean;
   /** Leave a VM whose boot or bootstrap failed running, for diagnosis over SSH. */
   keepOnFailure?: boolean;
@@ -124,7 +126,7 @@ export async function createVm(opts: CreateVmOptions): Promise<LocalVm> {
   }
   const image = await ensureVmImage();
   await ensureLabNetwork();
-  const labels = { [KIT_LABEL]: "1", [VM_LABEL]: opts.name };
+  const labels = { ...opts.labels, [KIT_LABEL]: "1", [VM_LABEL]: opts.name };
   const dockerVolume = `${cname}-docker`;
   const deadline = Date.now() + opts.timeoutMs;
   let where: LocalVmError["vm"];

@@ -21,7 +21,7 @@ export interface ActRun {
 export interface ActOptions {
   /** The repository to run in (act reads its git remote for github.repository). */
   repo: string;
-  event: "pull_request" | "push" | "workflow_dispatch";
+  event: "pull_request" | "push" | "workflow_dispatch" | "schedule";
   workflow: string;
   payload: unknown;
   secrets?: Record<string, string>;

@@ -78,6 +78,7 @@ describe("the example workflows", () => {
     expect(groups.map(([n, c]) => `${n}: ${c?.group}`).sort()).toEqual([
       "berth-destroy.yml: berth-stack-${{ inputs.stack }}",
       "berth-preview.yml: berth-preview-${{ matrix.stack }}-${{ github.event.pull_request.number }}",
+      "berth-reap.yml: berth-stack-${{ matrix.stack }}",
       "berth-up.yml: berth-stack-${{ matrix.stack }}",
     ]);
     for (const [, c] of groups) expect(c?.["cancel-in-progress"]).toBe(false);
@@ -92,5 +93,12 @@ describe("the example workflows", () => {
     const d = wfs["berth-destroy.yml"] as Workflow;
     expect(Object.keys(d.on)).toEqual(["workflow_dispatch"]);
     expect(Object.keys((d.on.workflow_dispatch as { inputs: object }).inputs)).toEqual(["stack", "confirm", "operation"]);
+  });
+
+  it("the reap runs on a schedule (and by hand), and only ever reaps", () => {
+    const r = wfs["berth-reap.yml"] as Workflow & { on: { schedule: { cron: string }[] } };
+    expect(r.on.schedule).toEqual([{ cron: "17 * * * *" }]);
+    const commands = Object.values(r.jobs).flatMap((j) => j.steps.map((s) => (s as { with?: { command?: string } }).with?.command).filter(Boolean));
+    expect(commands).toEqual(["stacks", "reap"]);
   });
 });

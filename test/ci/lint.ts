@@ -57,7 +57,7 @@ export async function lint(workflows: Record<string, string>, actionYaml = readF
 export function exampleWorkflows(): Record<string, string> {
   const dir = join(PROJECT_DIR, "examples/github-actions");
   const out: Record<string, string> = {};
-  for (const f of ["berth-preview.yml", "berth-up.yml", "berth-destroy.yml"]) out[f] = readFileSync(join(dir, f), "utf8");
+  for (const f of ["berth-preview.yml", "berth-up.yml", "berth-destroy.yml", "berth-reap.yml"]) out[f] = readFileSync(join(dir, f), "utf8");
   return out;
 }
 

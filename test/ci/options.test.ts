@@ -66,7 +66,7 @@ describe("the stack and the command", () => {
     const r = checkOptions({ command: "apply", stack: "ci-wbe", cwd: project }, {});
     expect(r.ok).toBe(false);
     expect(!r.ok && r.errors).toEqual([
-      '`command`: unknown command "apply" — one of preview, up, refresh, destroy, unlock',
+      '`command`: unknown command "apply" — one of preview, up, refresh, destroy, unlock, reap',
       expect.stringMatching(/^no state backend: set the action's `backend-url` input/),
     ]);
     const r2 = checkOptions({ command: "up", stack: "ci-wbe", cwd: project, backend: COS }, {});

@@ -26,7 +26,7 @@ export class UserRepo {
     for (const f of COPIED) cpSync(join(PROJECT_DIR, f), join(this.dir, f), { recursive: true });
     symlinkSync(join(PROJECT_DIR, "node_modules"), join(this.dir, "node_modules"), "dir");
     mkdirSync(join(this.dir, ".github/workflows"), { recursive: true });
-    for (const f of ["berth-preview.yml", "berth-up.yml", "berth-destroy.yml"]) {
+    for (const f of ["berth-preview.yml", "berth-up.yml", "berth-destroy.yml", "berth-reap.yml"]) {
       cpSync(join(PROJECT_DIR, "examples/github-actions", f), join(this.dir, ".github/workflows", f));
     }
     writeFileSync(join(this.dir, ".gitignore"), "node_modules\n");

@@ -107,5 +107,16 @@ export const DOMAINS: Record<string, DomainGen> = {
   ciphertext: { valid: fc.string({ maxLength: 30 }), invalid: fc.integer() },
   "env-value": { valid: anyText, invalid: fc.integer() },
   "container-arg": { valid: anyText, invalid: fc.integer() },
+  "roster-file": { valid: fc.stringMatching(/^[a-z0-9_-]{1,12}\/[a-z0-9_-]{1,12}\.csv$/), invalid: fc.constant("") },
+  "roster-header": { valid: fc.constantFrom("id", "学号", "Matrikel"), invalid: fc.constant("") },
+  "lab-expires": {
+    valid: fc.oneof(
+      fc.tuple(fc.integer({ min: 1, max: 366 }), fc.constantFrom("h", "d")).map(([n, u]) => `${n}${u}`),
+      fc.tuple(fc.integer({ min: 2027, max: 2030 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 28 }), fc.constantFrom("Z", "+08:00", "-05:00")).map(([y, m, d, z]) => `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}T18:00:00${z}`),
+    ),
+    invalid: fc.oneof(fc.constantFrom("tomorrow", "14 days", "0h", "400d", "2027-13-01", "2027-02-30T10:00:00+08:00", "2027-01-15T25:00:00Z"), word.filter((w) => !/^\d+[hdw]$/.test(w))),
+  },
+  timezone: { valid: fc.constantFrom("Asia/Shanghai", "UTC", "Europe/Berlin", "America/New_York"), invalid: fc.constantFrom("Mars/Base", "GMT+25", "", "Asia/Beijing") },
+  "lab-prefix": { valid: fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/), invalid: fc.oneof(dash(word), fc.constantFrom("Lab", "a".repeat(25), "lab-", "lab_1")) },
   requirement: { valid: fc.stringMatching(/^[a-z][a-z0-9_-]{0,10}(==\d\.\d)?$/), invalid: fc.oneof(fc.constant(""), withControl) },
 };

@@ -28,6 +28,7 @@ export interface Leaf {
 const REQUIRED_SAMPLES: Record<string, unknown> = {
   name: "lab", url: "https://mirrors.example.edu", server: "reg.lab", username: "ci", image: "reg.lab/app:v1",
   base: "10.200.0.0/16", size: 24, secure: "v1:abc",
+  roster: "rosters/lab.csv", expires: "14d", amount: 100, currency: "USD",
 };
 /** Record keys used to place a value (a key the record's own rules accept). */
 export const RECORD_KEYS: Record<string, string> = { "bootstrap.docker.daemon.default-ulimits": "nofile" };

@@ -35,7 +35,7 @@ describe("config errors name the path and the fix", () => {
       'berth:bootstrap.docker: unknown key "registryMirror" — did you mean "registryMirrors"? (version, registryMirrors, insecureRegistries, users, logRotation, daemon, allowUnauthenticatedTcp)',
       'berth:bootstrap: unknown key "dockr" — did you mean "docker"? (mirror, docker, conda, pip)',
     ]],
-    ["unknown berth: setting", { "berth:hots": {}, "berth:bootstrap": { mirror: "tuna" } }, ['berth:hots: unknown setting "hots" — did you mean "host"? (host, bootstrap, app, sshPrivateKey)']],
+    ["unknown berth: setting", { "berth:hots": {}, "berth:bootstrap": { mirror: "tuna" } }, ['berth:hots: unknown setting "hots" — did you mean "host"? (host, bootstrap, app, lab, sshPrivateKey)']],
     ["a closed Docker Hub accelerator", { "berth:bootstrap": { mirror: "tuna", docker: { registryMirrors: ["ustc"] } } }, [
       `berth:bootstrap.docker.registryMirrors[0]: "ustc" does not serve a Docker Hub accelerator (USTC's Docker Hub accelerator closed in 2024) — names that do: (tencent-internal)`,
     ]],

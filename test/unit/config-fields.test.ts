@@ -37,6 +37,11 @@ const REFUSALS_ONLY: Record<string, string> = {
   "bootstrap.docker.daemon.default-ulimits.nofile.hard": "Soft and Hard go together",
   "bootstrap.docker.daemon.default-ulimits.nofile.Soft": "Soft and Hard go together",
   "bootstrap.docker.daemon.default-ulimits.nofile.soft": "Soft and Hard go together",
+  "lab.encoding": "must match the roster file's bytes (roster.test.ts)",
+  "lab.columns.id": "must name a header of the roster file (roster.test.ts)",
+  "lab.columns.name": "must name a header of the roster file (roster.test.ts)",
+  "lab.columns.email": "must name a header of the roster file (roster.test.ts)",
+  "lab.columns.sshPublicKey": "must name a header of the roster file (roster.test.ts)",
 };
 /** Leaves that take anything (JSON passed through to dockerd's runtime options, a filter list or map). */
 const OPEN = ["bootstrap.docker.daemon.runtimes.NAME.options.NAME", "bootstrap.docker.daemon.builder.gc.policy[0].filter", "bootstrap.docker.daemon.builder.history.maxAge"];
@@ -65,7 +70,7 @@ function configWith(leaf: Leaf, value: unknown): Record<string, unknown> {
 }
 
 const loadWith = (leaf: Leaf, value: unknown) =>
-  load(configWith(leaf, value), { baseDir: "/proj", readFile: () => "name: lab\n", isSecret: () => leaf.domain === "secret" });
+  load(configWith(leaf, value), { baseDir: "/proj", readFile: () => "name: lab\n", readBytes: () => new TextEncoder().encode("id,name\ns001,Ada\n"), isSecret: () => leaf.domain === "secret" });
 
 /** In-domain and out-of-domain generators for a leaf, from its schema and domain. */
 interface Gens {
