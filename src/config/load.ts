@@ -11,7 +11,7 @@ import { planMirrors, type MirrorPlan } from "./plan.js";
 import { stackRules, stackSchema, type StackInput } from "./schema.js";
 import { hostOs, hostUser } from "./sections/host.js";
 
-export const SECTIONS = ["host", "bootstrap", "app"] as const;
+export const SECTIONS = ["host", "bootstrap", "app", "cache"] as const;
 
 /** Secret scalars the Pulumi program reads itself (never part of StackConfig). */
 export const SECRET_SETTINGS = ["sshPrivateKey"] as const;
@@ -26,6 +26,8 @@ export interface StackConfig {
   readonly host: StackInput["host"] & { readonly os: string; readonly user: string };
   readonly bootstrap: StackInput["bootstrap"];
   readonly app: StackInput["app"];
+  /** Set when this stack is a cache host (`berth:cache`). */
+  readonly cache?: StackInput["cache"];
   readonly mirrors: MirrorPlan;
   /** Contents of the files the config names, read at load time. */
   readonly files: { readonly condaEnv?: CondaEnvFile; readonly requirements?: string };
@@ -73,7 +75,7 @@ export function load(raw: Readonly<Record<string, unknown>>, opts: LoadOptions):
   const files = readInputs(cfg, opts.baseDir, read, errors);
   if (errors.length > 0) return { ok: false, errors };
   const host = { ...cfg.host, os: hostOs(cfg.host), user: hostUser(cfg.host) };
-  return { ok: true, config: { host, bootstrap: cfg.bootstrap, app: cfg.app, mirrors: planMirrors(cfg.host, cfg.bootstrap).plan, files } };
+  return { ok: true, config: { host, bootstrap: cfg.bootstrap, app: cfg.app, ...(cfg.cache ? { cache: cfg.cache } : {}), mirrors: planMirrors(cfg.host, cfg.bootstrap).plan, files } };
 }
 
 function readInputs(cfg: StackInput, baseDir: string, read: (p: string) => string, errors: string[]): StackConfig["files"] {

@@ -9,6 +9,7 @@ import { MIRRORS } from "./mirrors.js";
 import { planMirrors, type Problem } from "./plan.js";
 import { appSchema } from "./sections/app.js";
 import { bootstrapSchema } from "./sections/bootstrap.js";
+import { cacheHostSchema, cacheRules } from "./sections/cache.js";
 import { LOG_DAEMON_KEYS } from "./sections/daemon-keys.js";
 import { hostRules, hostSchema } from "./sections/host.js";
 
@@ -16,6 +17,7 @@ export const stackSchema = section({
   host: hostSchema,
   bootstrap: bootstrapSchema,
   app: appSchema.optional(),
+  cache: cacheHostSchema.optional(),
 });
 
 export type StackInput = z.output<typeof stackSchema>;
@@ -55,6 +57,7 @@ export function stackRules(cfg: StackInput): Problem[] {
     }
   }
   out.push(...hostRules(cfg.host));
+  out.push(...cacheRules(cfg));
   if (cfg.app) out.push(...appRules(cfg.app));
   const { plan, problems } = planMirrors(cfg.host, cfg.bootstrap);
   out.push(...problems);
