@@ -1,0 +1,92 @@
+// A cache of the tests' own in front of upstreams of their own: the kit's mirror image (busybox
+// httpd logging each URL), the kit's Python mirror image (nginx logging method and path) and a
+// read-only Docker Hub stand-in on the kit's Hub store. Fresh volumes, so the upstreams' logs
+// show exactly what this cache fetched. Everything is named PREFIX-… and removed by cleanup().
+import { hubContainer } from "../../src/cache/containers.js";
+import { ensureCacheImage } from "../../src/local/cache-images.js";
+import { engine, removeContainer } from "../../src/local/engine.js";
+import { ensureMirrorImage } from "../../src/local/images.js";
+import { ensureContainer, kitUpstreams, removeCache, startCache } from "../../src/local/kit-cache.js";
+import { ensurePythonImage } from "../../src/local/kit-python.js";
+import { LAB_NETWORK, waitHttp } from "../../src/local/lab-net.js";
+
+export interface TestCache {
+  /** What a client writes in berth:bootstrap.cache. */
+  url: string;
+  front: string;
+  upstream: { mirror: string; python: string; hub: string };
+  /** Stop the cache's containers (a dead cache), leaving the upstreams. */
+  stop(): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+const LABELS = { "berth.test": "cache" };
+
+async function run(name: string, image: string, cmd: string[] | undefined): Promise<string> {
+  const c = await engine().createContainer({ name, Image: image, ...(cmd ? { Cmd: cmd } : {}), Labels: LABELS, NetworkingConfig: { EndpointsConfig: { [LAB_NETWORK]: {} } } });
+  await c.start();
+  return (await c.inspect()).NetworkSettings.Networks[LAB_NETWORK]?.IPAddress ?? "";
+}
+
+export async function startTestCache(prefix: string): Promise<TestCache> {
+  const upstream = { mirror: `${prefix}-up-mirror`, python: `${prefix}-up-python`, hub: `${prefix}-up-hub` };
+  const cacheImage = await ensureCacheImage();
+  const mirrorIp = await run(upstream.mirror, await ensureMirrorImage(), ["busybox", "httpd", "-f", "-vv", "-p", "80", "-h", "/srv/mirror"]);
+  const pythonIp = await run(upstream.python, await ensurePythonImage(), undefined);
+  await ensureContainer(hubContainer({ name: upstream.hub, image: cacheImage, volume: "berth-kit-hub-data", readOnly: true }), LAB_NETWORK, LABELS);
+  await waitHttp(`http://${mirrorIp}/docker-ce/linux/debian/gpg`, (s) => s === 200);
+  await waitHttp(`http://${pythonIp}/pypi/simple/`, (s) => s === 200);
+  const ups = kitUpstreams({ mirrorUrl: `http://${upstream.mirror}` });
+  const py = `http://${upstream.python}`;
+  await startCache({
+    prefix, network: LAB_NETWORK, image: cacheImage,
+    upstreams: { ...ups, miniconda: `${py}/anaconda/miniconda`, miniforge: `${py}/github-release/conda-forge/miniforge`, conda: `${py}/anaconda`, pypi: `${py}/pypi/simple`, dockerHub: `http://${upstream.hub}:5000` },
+  }, LABELS);
+  const front = `${prefix}-front`;
+  const ip = (await engine().getContainer(front).inspect()).NetworkSettings.Networks[LAB_NETWORK]?.IPAddress ?? "";
+  await waitHttp(`http://${ip}/_berth/health`, (s) => s === 200);
+  await waitHttp(`http://${ip}/v2/`, (s) => s === 200, 90_000);
+  return {
+    url: `http://${front}`,
+    front,
+    upstream,
+    stop: async () => {
+      for (const s of ["front", "registry", "pypi"]) await engine().getContainer(`${prefix}-${s}`).stop().catch(() => undefined);
+    },
+    cleanup: async () => {
+      await removeCache(prefix);
+      for (const n of Object.values(upstream)) await removeContainer(n).catch(() => undefined);
+    },
+  };
+}
+
+/** A container's log (stdout and stderr), demultiplexed. */
+export async function containerLog(name: string): Promise<string> {
+  const raw = (await engine().getContainer(name).logs({ stdout: true, stderr: true, follow: false })) as unknown as Buffer;
+  const out: string[] = [];
+  for (let i = 0; i + 8 <= raw.length; ) {
+    const size = raw.readUInt32BE(i + 4);
+    out.push(raw.subarray(i + 8, i + 8 + size).toString("utf8"));
+    i += 8 + size;
+  }
+  return out.join("");
+}
+
+/** GETs per path the upstreams served: busybox httpd's `url:` lines, nginx's kit lines, the registry's request lines. */
+export function countGets(log: string, kind: "busybox" | "nginx" | "registry"): Map<string, number> {
+  const counts = new Map<string, number>();
+  const add = (p: string) => counts.set(p, (counts.get(p) ?? 0) + 1);
+  for (const line of log.split("\n")) {
+    if (kind === "busybox") {
+      const m = /: url:(\S+)/.exec(line);
+      if (m?.[1]) add(m[1]);
+    } else if (kind === "nginx") {
+      const m = /^\S+ GET (\S+) \d+ \d+$/.exec(line.trim());
+      if (m?.[1]) add(m[1]);
+    } else {
+      const m = /msg="response completed".*http\.request\.method=GET .*http\.request\.uri="([^"]+)"/.exec(line);
+      if (m?.[1]) add(m[1]);
+    }
+  }
+  return counts;
+}
