@@ -10,3 +10,6 @@ export const ssh = out.ssh;
 export const appUrl = out.appUrl;
 export const hostKeyFingerprint = out.hostKeyFingerprint;
 export const mirrors = out.mirrors;
+/** A cache host's address on the private network, and the berth:bootstrap.cache its clients use. */
+export const cacheUrl = out.cacheUrl;
+export const cacheClient = out.cacheClient;

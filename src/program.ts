@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RenderError, render } from "./bootstrap/render.js";
 import { load } from "./config/load.js";
+import { CacheHost } from "./components/cache-host.js";
 import { DockerHost } from "./components/docker-host.js";
 
 export function program(baseDir: string = process.cwd()) {
@@ -25,13 +26,17 @@ export function program(baseDir: string = process.cwd()) {
   const secretId = tencent.getSecret("secretId");
   const secretKey = tencent.getSecret("secretKey");
   const endpoint = tencent.get("endpoint");
-  const host = new DockerHost(cfg.host.name ?? pulumi.getStack(), {
+  const hostArgs = {
     config: cfg,
     rendered,
     ...(sshPrivateKey ? { sshPrivateKey } : {}),
     tencent: { ...(secretId ? { secretId } : {}), ...(secretKey ? { secretKey } : {}), ...(endpoint ? { endpoint } : {}) },
-  });
+  };
+  // A stack with berth:cache is a lab's cache host: the same host, running the cache.
+  const cache = cfg.cache ? new CacheHost(cfg.host.name ?? pulumi.getStack(), hostArgs) : undefined;
+  const host = cache?.host ?? new DockerHost(cfg.host.name ?? pulumi.getStack(), hostArgs);
   return {
+    ...(cache ? { cacheUrl: cache.url, cacheClient: cache.clientCache } : {}),
     publicIp: host.publicIp,
     sshUser: host.sshUser,
     sshPort: host.sshPort,
