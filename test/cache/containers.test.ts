@@ -66,6 +66,15 @@ describe("the front's nginx config", () => {
     expect(r.out).not.toContain("listen 8081");
   });
 
+  it("keeps package files 30 days, installers 10 minutes and everything else (indexes, metadata) 1 minute", () => {
+    const r = frontConf({ BERTH_CACHE_DOCKER_CE: UP.dockerCe });
+    const route = r.out.slice(r.out.indexOf("location ^~ /docker-ce/ {"), r.out.indexOf("location ^~ /anaconda/miniconda/ {"));
+    const blocks = route.split(/location ~ /).slice(1);
+    expect(blocks[0]).toMatch(/^\\\.\(deb\|rpm\|whl\|conda\|tar\\\.bz2\|tar\\\.gz\|tgz\|zip\)\$ \{[^}]*proxy_cache_valid 200 206 30d;\n\s*proxy_intercept_errors on;/);
+    expect(blocks[1]).toMatch(/^\\\.sh\$ \{[^}]*proxy_cache_valid 200 206 10m;/);
+    expect(blocks[1]?.slice(blocks[1].indexOf("}"))).toContain("proxy_cache_valid 200 206 1m;");
+  });
+
   it("refuses to follow a redirect from https to http", () => {
     const r = frontConf({ BERTH_CACHE_DOCKER_CE: UP.dockerCe });
     expect(r.out).toContain('if ($berth_downgrade ~* ^https://[^|]*\\|http://) { return 502 "refusing a redirect from https to http\\n"; }');

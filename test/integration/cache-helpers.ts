@@ -28,19 +28,38 @@ async function run(name: string, image: string, cmd: string[] | undefined): Prom
   return (await c.inspect()).NetworkSettings.Networks[LAB_NETWORK]?.IPAddress ?? "";
 }
 
-export async function startTestCache(prefix: string): Promise<TestCache> {
+export interface Upstreams {
+  mirror: string;
+  python: string;
+  hub: string;
+  cleanup(): Promise<void>;
+}
+
+/** The upstreams alone (container names on berth-lab): what hosts without a cache fetch from. */
+export async function startUpstreams(prefix: string): Promise<Upstreams> {
   const upstream = { mirror: `${prefix}-up-mirror`, python: `${prefix}-up-python`, hub: `${prefix}-up-hub` };
-  const cacheImage = await ensureCacheImage();
   const mirrorIp = await run(upstream.mirror, await ensureMirrorImage(), ["busybox", "httpd", "-f", "-vv", "-p", "80", "-h", "/srv/mirror"]);
   const pythonIp = await run(upstream.python, await ensurePythonImage(), undefined);
-  await ensureContainer(hubContainer({ name: upstream.hub, image: cacheImage, volume: "berth-kit-hub-data", readOnly: true }), LAB_NETWORK, LABELS);
+  await ensureContainer(hubContainer({ name: upstream.hub, image: await ensureCacheImage(), volume: "berth-kit-hub-data", readOnly: true }), LAB_NETWORK, LABELS);
   await waitHttp(`http://${mirrorIp}/docker-ce/linux/debian/gpg`, (s) => s === 200);
   await waitHttp(`http://${pythonIp}/pypi/simple/`, (s) => s === 200);
-  const ups = kitUpstreams({ mirrorUrl: `http://${upstream.mirror}` });
+  return {
+    ...upstream,
+    cleanup: async () => {
+      for (const n of Object.values(upstream)) await removeContainer(n).catch(() => undefined);
+    },
+  };
+}
+
+export async function startTestCache(prefix: string): Promise<TestCache> {
+  const cacheImage = await ensureCacheImage();
+  const ups = await startUpstreams(prefix);
+  const upstream = { mirror: ups.mirror, python: ups.python, hub: ups.hub };
+  const kit = kitUpstreams({ mirrorUrl: `http://${upstream.mirror}` });
   const py = `http://${upstream.python}`;
   await startCache({
     prefix, network: LAB_NETWORK, image: cacheImage,
-    upstreams: { ...ups, miniconda: `${py}/anaconda/miniconda`, miniforge: `${py}/github-release/conda-forge/miniforge`, conda: `${py}/anaconda`, pypi: `${py}/pypi/simple`, dockerHub: `http://${upstream.hub}:5000` },
+    upstreams: { ...kit, miniconda: `${py}/anaconda/miniconda`, miniforge: `${py}/github-release/conda-forge/miniforge`, conda: `${py}/anaconda`, pypi: `${py}/pypi/simple`, dockerHub: `http://${upstream.hub}:5000` },
   }, LABELS);
   const front = `${prefix}-front`;
   const ip = (await engine().getContainer(front).inspect()).NetworkSettings.Networks[LAB_NETWORK]?.IPAddress ?? "";
@@ -55,7 +74,7 @@ export async function startTestCache(prefix: string): Promise<TestCache> {
     },
     cleanup: async () => {
       await removeCache(prefix);
-      for (const n of Object.values(upstream)) await removeContainer(n).catch(() => undefined);
+      await ups.cleanup();
     },
   };
 }
@@ -89,4 +108,28 @@ export function countGets(log: string, kind: "busybox" | "nginx" | "registry"): 
     }
   }
   return counts;
+}
+
+export interface Traffic {
+  requests: number;
+  bytes: number;
+}
+
+/** Requests and bytes each upstream served, from its log (busybox: sizes asked of the server itself). */
+export async function upstreamTraffic(u: Pick<Upstreams, "mirror" | "python" | "hub">): Promise<Record<"mirror" | "python" | "hub", Traffic>> {
+  const mirrorLog = await containerLog(u.mirror);
+  const ip = (await engine().getContainer(u.mirror).inspect()).NetworkSettings.Networks[LAB_NETWORK]?.IPAddress ?? "";
+  const urls = [...mirrorLog.matchAll(/: url:(\S+)/g)].map((m) => m[1] ?? "");
+  const sizes = new Map<string, number>();
+  for (const url of new Set(urls)) {
+    const r = await fetch(`http://${ip}${url}`, { method: "HEAD" });
+    sizes.set(url, Number(r.headers.get("content-length") ?? 0));
+  }
+  const python = (await containerLog(u.python)).split("\n").map((l) => /^\S+ (GET|HEAD) \S+ \d+ (\d+)$/.exec(l.trim())).filter((m) => m !== null);
+  const hub = [...(await containerLog(u.hub)).matchAll(/msg="response completed".*http\.response\.written=(\d+)/g)];
+  return {
+    mirror: { requests: urls.length, bytes: urls.reduce((n, x) => n + (sizes.get(x) ?? 0), 0) },
+    python: { requests: python.length, bytes: python.reduce((n, m) => n + Number(m?.[2] ?? 0), 0) },
+    hub: { requests: hub.length, bytes: hub.reduce((n, m) => n + Number(m[1] ?? 0), 0) },
+  };
 }
