@@ -4,7 +4,7 @@
 // show exactly what this cache fetched. Everything is named PREFIX-… and removed by cleanup().
 import { hubContainer } from "../../src/cache/containers.js";
 import { ensureCacheImage } from "../../src/local/cache-images.js";
-import { engine, removeContainer } from "../../src/local/engine.js";
+import { engine, execIn, removeContainer } from "../../src/local/engine.js";
 import { ensureMirrorImage } from "../../src/local/images.js";
 import { ensureContainer, kitUpstreams, removeCache, startCache } from "../../src/local/kit-cache.js";
 import { ensurePythonImage } from "../../src/local/kit-python.js";
@@ -115,15 +115,21 @@ export interface Traffic {
   bytes: number;
 }
 
-/** Requests and bytes each upstream served, from its log (busybox: sizes asked of the server itself). */
+/**
+ * Requests and bytes each upstream served, from its log. busybox httpd logs no sizes: they are
+ * read from the files in its container (not asked over HTTP, which would add to the log).
+ */
 export async function upstreamTraffic(u: Pick<Upstreams, "mirror" | "python" | "hub">): Promise<Record<"mirror" | "python" | "hub", Traffic>> {
   const mirrorLog = await containerLog(u.mirror);
-  const ip = (await engine().getContainer(u.mirror).inspect()).NetworkSettings.Networks[LAB_NETWORK]?.IPAddress ?? "";
   const urls = [...mirrorLog.matchAll(/: url:(\S+)/g)].map((m) => m[1] ?? "");
   const sizes = new Map<string, number>();
-  for (const url of new Set(urls)) {
-    const r = await fetch(`http://${ip}${url}`, { method: "HEAD" });
-    sizes.set(url, Number(r.headers.get("content-length") ?? 0));
+  const unique = [...new Set(urls)];
+  // One line per file that exists ("SIZE PATH"); a URL that answered 404 has no file and no bytes.
+  const stat = await execIn(u.mirror, ["stat", "-c", "%s %n", ...unique.map((x) => `/srv/mirror${decodeURIComponent(x)}`)]);
+  for (const line of stat.stdout.trim().split("\n")) {
+    const [n, path = ""] = line.split(" ");
+    const url = unique.find((x) => `/srv/mirror${decodeURIComponent(x)}` === path);
+    if (url) sizes.set(url, Number(n) || 0);
   }
   const python = (await containerLog(u.python)).split("\n").map((l) => /^\S+ (GET|HEAD) \S+ \d+ (\d+)$/.exec(l.trim())).filter((m) => m !== null);
   const hub = [...(await containerLog(u.hub)).matchAll(/msg="response completed".*http\.response\.written=(\d+)/g)];
