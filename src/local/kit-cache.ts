@@ -119,19 +119,28 @@ export async function removeCache(prefix: string): Promise<void> {
   for (const v of Volumes ?? []) if (v.Name.startsWith(`${prefix}-`)) await engine().getVolume(v.Name).remove();
 }
 
-/** Push the Hub stand-in's images (skipping what is there) through its port on this machine. */
-async function fillHub(hubHost: string, kit: Pick<KitInfo, "registryHost">): Promise<void> {
+/** The image id (its config digest) the Hub stand-in holds for REPO:TAG, or undefined. */
+async function hubImageId(hubHost: string, repo: string, tag: string): Promise<string | undefined> {
+  const res = await fetch(`http://${hubHost}/v2/${repo}/manifests/${tag}`, { headers: { Accept: "application/vnd.docker.distribution.manifest.v2+json" } });
+  if (!res.ok) return undefined;
+  return ((await res.json()) as { config?: { digest?: string } }).config?.digest;
+}
+
+/** Push the Hub stand-in's images (skipping what is there) through its port on this machine; no push tags are left behind. */
+export async function fillHub(hubHost: string, kit: Pick<KitInfo, "registryHost">): Promise<void> {
   const lib = await ensureHubLibrary();
   const app = `${kit.registryHost}/berth/app:v1`;
   const all: Record<string, string> = { ...lib, "berth/app:v1": app };
   for (const [name, local] of Object.entries(all)) {
     const [repo, tag] = name.split(":") as [string, string];
-    const res = await fetch(`http://${hubHost}/v2/${repo}/manifests/${tag}`, { method: "HEAD", headers: { Accept: "application/vnd.docker.distribution.manifest.v2+json" } });
-    const id = (await engine().getImage(local).inspect()).Id;
-    const pushed = res.ok && (await engine().getImage(`${hubHost}/${name}`).inspect().then((i) => i.Id === id, () => false));
-    if (pushed) continue;
+    if ((await hubImageId(hubHost, repo, tag)) === (await engine().getImage(local).inspect()).Id) continue;
+    const pushTag = `${hubHost}/${name}`;
     await engine().getImage(local).tag({ repo: `${hubHost}/${repo}`, tag });
-    await followProgress(await engine().getImage(`${hubHost}/${name}`).push({ authconfig: {} }), `docker push ${hubHost}/${name}`);
+    try {
+      await followProgress(await engine().getImage(pushTag).push({ authconfig: {} }), `docker push ${pushTag}`);
+    } finally {
+      await engine().getImage(pushTag).remove({ noprune: true }).catch(() => undefined);
+    }
   }
 }
 
@@ -143,19 +152,19 @@ export async function kitCacheUp(kit: Pick<KitInfo, "mirrorUrl" | "registryHost"
   const info = kitCacheInfo();
   await ensureLabNetwork();
   const cacheImage = await ensureCacheImage();
-  log(`kit: cache image ${cacheImage}`);
+  log(`cache image ${cacheImage}`);
   const pythonImage = await ensurePythonImage();
-  log(`kit: Python mirror image ${pythonImage}`);
+  log(`Python mirror image ${pythonImage}`);
   const labels = { [KIT_LABEL]: "1" };
   await ensureNamedVolume("berth-kit-hub-data", labels);
   await ensureContainer(hubContainer({ name: "berth-kit-hub", image: cacheImage, volume: "berth-kit-hub-data", publish: `127.0.0.1:${info.hubHost.split(":")[1]}`, aliases: [HUB_ALIAS] }), LAB_NETWORK, labels);
   await ensureService({ name: "berth-kit-python", image: pythonImage, alias: PYTHON_ALIAS, containerPort: 80, hostPort: Number(info.pythonHostUrl.split(":").pop()) });
   await waitHttp(`http://${info.hubHost}/v2/`, (s) => s === 200);
   await fillHub(info.hubHost, kit);
-  log("kit: Docker Hub stand-in filled");
+  log("Docker Hub stand-in filled");
   await startCache({ prefix: "berth-kit-cache", network: LAB_NETWORK, image: cacheImage, upstreams: kitUpstreams(kit), publish: `127.0.0.1:${info.hostUrl.split(":").pop()}`, maxSize: "4g", aliases: [CACHE_ALIAS] }, labels);
   await waitHttp(`${info.hostUrl}/_berth/health`, (s) => s === 200);
   await waitHttp(`${info.pythonHostUrl}/pypi/simple/pip/`, (s) => s === 200);
-  log("kit: cache answers");
+  log("cache answers");
   return info;
 }
