@@ -18,9 +18,10 @@ import { execIn } from "../../src/local/engine.js";
 import { createVm, destroyVm, type LocalVm } from "../../src/local/vm.js";
 import { PROJECT_DIR } from "../helpers/config.js";
 import { KEYS } from "./deploy-helpers.js";
+import { testVmName } from "./helpers.js";
 
-const CACHE_VM = "cache-host-srv";
-const CLIENT_VM = "cache-host-client";
+const CACHE_VM = testVmName("cache-host-srv");
+const CLIENT_VM = testVmName("cache-host-client");
 const STACK = parse(readFileSync(join(PROJECT_DIR, "stacks/Pulumi.local.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> };
 const dir = mkdtempSync(join(tmpdir(), "cache-host-"));
 

@@ -12,8 +12,9 @@ import { kitCacheInfo } from "../../src/local/kit-cache.js";
 import { KIT_WHEELS } from "../../src/local/wheels.js";
 import { createVm, destroyVm, type LocalVm } from "../../src/local/vm.js";
 import { PROJECT_DIR, stackConfig } from "../helpers/config.js";
+import { testVmName } from "./helpers.js";
 
-const VM = `cache-kit-${randomBytes(3).toString("hex")}`;
+const VM = testVmName(`cache-kit-${randomBytes(3).toString("hex")}`);
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBerthIntegrationTestKeyNoPrivateHalf00 test";
 const kit = kitCacheInfo();
 let vm: LocalVm;

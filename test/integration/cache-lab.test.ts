@@ -21,11 +21,12 @@ import { createVm, destroyVm, type LocalVm } from "../../src/local/vm.js";
 import { PROJECT_DIR } from "../helpers/config.js";
 import { containerLog, countGets, startTestCache, type TestCache } from "./cache-helpers.js";
 import { executor, KEYS } from "./deploy-helpers.js";
+import { testVmName } from "./helpers.js";
 
 const TAG = randomBytes(3).toString("hex");
 const PREFIX = `cache-t4-${TAG}`;
-const VMS = [1, 2, 3, 4].map((i) => `cache-lab-${TAG}-${i}`);
-const FALLBACK_VM = `cache-lab-${TAG}-fb`;
+const VMS = [1, 2, 3, 4].map((i) => testVmName(`cache-lab-${TAG}-${i}`));
+const FALLBACK_VM = testVmName(`cache-lab-${TAG}-fb`);
 const STACK = parse(readFileSync(join(PROJECT_DIR, "stacks/Pulumi.local.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> };
 const REQUIREMENTS = ["requests==2.32.3", "markupsafe==3.0.2"];
 
