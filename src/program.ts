@@ -73,6 +73,8 @@ export interface StackOutputs extends Partial<ReturnType<typeof hostOutputs>> {
   lab?: LabSummary;
   students?: pulumi.Output<Record<string, StudentHost>>;
   studentKeys?: pulumi.Output<Record<string, string>>;
+  /** A cache host's (or a lab's own cache's) private address. */
+  cacheUrl?: pulumi.Output<string>;
 }
 
 /** The program `pulumi up` runs: one host, or a lab. */

@@ -53,3 +53,16 @@ export function useCache(cfg: StackConfig, cache: CacheUse): StackConfig {
   const bootstrap = { ...cfg.bootstrap, cache };
   return { ...cfg, bootstrap, mirrors: planMirrors(cfg.host, bootstrap).plan };
 }
+
+/**
+ * A lab's own cache host, from the lab's template (berth:cache set): the same provider, image and
+ * mirrors, running the cache and nothing else — no app, no lab, and no conda or pip of its own
+ * (the students' environment is theirs; the cache only stores what they download). Its upstreams
+ * are the template's: `cacheUpstreams(template)`.
+ */
+export function labCacheHostConfig(template: StackConfig): StackConfig {
+  const b = template.bootstrap;
+  const bootstrap = { ...b, conda: { ...b.conda, enabled: false, env: undefined }, pip: { ...b.pip, requirements: undefined } };
+  const { lab: _lab, ...rest } = template;
+  return { ...rest, app: undefined, bootstrap, mirrors: planMirrors(template.host, bootstrap).plan, files: {} };
+}

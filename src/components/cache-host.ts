@@ -17,7 +17,8 @@ import { cacheImageContext } from "../cache/image-context.js";
 import type { StackConfig } from "../config/load.js";
 import type { CacheUse } from "../config/sections/cache.js";
 import { CacheServices } from "./cache-services.js";
-import { DockerHost, type DockerHostArgs } from "./docker-host.js";
+import type { CacheUpstreams } from "../cache/containers.js";
+import { DockerHost, type DockerHostArgs, type LabHostArgs } from "./docker-host.js";
 
 /** Names of the cache's containers, network and volumes on a cache host. */
 export const CACHE_PREFIX = "berth-cache";
@@ -27,6 +28,10 @@ export interface CacheHostArgs {
   readonly rendered?: Rendered;
   readonly sshPrivateKey?: pulumi.Input<string>;
   readonly tencent?: DockerHostArgs["tencent"];
+  /** Where the cache fetches each part (default: from `config`'s own mirrors). */
+  readonly upstreams?: CacheUpstreams;
+  /** A lab's own cache: the lab's name, end and shared provider parts (no student logs in here). */
+  readonly lab?: Omit<LabHostArgs, "studentKey" | "viaCache">;
 }
 
 export class CacheHost extends pulumi.ComponentResource {
@@ -44,13 +49,13 @@ export class CacheHost extends pulumi.ComponentResource {
     if (!cache) throw new pulumi.RunError("berth:cache: not set — a CacheHost is a stack with a berth:cache section");
     this.host = new DockerHost(name, {
       config: cfg, ...(args.rendered ? { rendered: args.rendered } : {}), ...(args.sshPrivateKey !== undefined ? { sshPrivateKey: args.sshPrivateKey } : {}),
-      ...(args.tencent ? { tencent: args.tencent } : {}), privatePorts: { ports: [80], from: cache.allowFrom },
+      ...(args.tencent ? { tencent: args.tencent } : {}), ...(args.lab ? { lab: args.lab } : {}), privatePorts: { ports: [80], from: cache.allowFrom },
     }, { parent: this });
     const key = this.host.sshKey;
     if (key === undefined) throw new pulumi.RunError("berth:sshPrivateKey: needed to start the cache over SSH — pulumi config set --secret berth:sshPrivateKey < ~/.ssh/id_ed25519");
     this.services = new CacheServices(`${name}-cache`, {
       target: this.host.sshTarget, privateKey: key,
-      layout: { prefix: CACHE_PREFIX, network: CACHE_PREFIX, upstreams: cacheUpstreams(cfg), publish: "80", maxSize: cache.maxSize },
+      layout: { prefix: CACHE_PREFIX, network: CACHE_PREFIX, upstreams: args.upstreams ?? cacheUpstreams(cfg), publish: "80", maxSize: cache.maxSize },
       ...(cache.image ? { image: cache.image } : {}), imageContext: cacheImageContext(),
     }, { parent: this, dependsOn: [this.host.ready] });
     this.privateAddress = this.host.privateIp;

@@ -45,7 +45,9 @@ export interface DigitalOceanHost {
 /**
  * One droplet. In a lab (`lab` given) the droplets share the lab's SSH key and firewall (applied
  * by tag), so each host adds only its droplet (and reserved IP). `privatePorts` (a cache host's
- * port 80) are opened in the host's own firewall to the given ranges only.
+ * port 80) are opened to the given ranges only, in a firewall of the host's own — also in a lab,
+ * whose cache does not carry the lab firewall's tag (that firewall opens the students' app ports
+ * to everyone).
  */
 export function digitalOceanHost(name: string, cfg: StackConfig, userData: pulumi.Input<string>, parent: pulumi.Resource, lab?: { sshKeys: pulumi.Input<string>[]; tags: readonly string[] }, privatePorts?: PrivatePorts): DigitalOceanHost {
   const h = cfg.host;
@@ -62,7 +64,7 @@ export function digitalOceanHost(name: string, cfg: StackConfig, userData: pulum
     monitoring: h.monitoring,
     ...(h.vpcUuid ? { vpcUuid: h.vpcUuid } : {}),
   }, { parent });
-  if (!lab) {
+  if (!lab || privatePorts) {
     const rules = firewallRules(cfg, privatePorts);
     new digitalocean.Firewall(`${name}-firewall`, {
       name: `${name}-berth`,

@@ -31,8 +31,16 @@ export interface DockerHostArgs {
 export interface LabHostArgs {
   /** The lab's name, in every host's tags or labels. */
   readonly lab: string;
-  /** The student's public key, added to the login user's authorized keys by the user-data. */
-  readonly studentKey: pulumi.Input<string>;
+  /**
+   * The student's public key, added to the login user's authorized keys by the user-data. Absent
+   * for a host of the lab that is no student's (its cache).
+   */
+  readonly studentKey?: pulumi.Input<string>;
+  /**
+   * The host's config and bootstrap through the lab's own cache, known once the cache host has its
+   * address: rendered once for the lab and shared by every student's host (replaces `rendered`).
+   */
+  readonly viaCache?: pulumi.Output<{ readonly config: StackConfig; readonly rendered: Rendered }>;
   /** When the lab ends, ISO-8601 UTC: a tag or label on the host, Tencent's scheduled termination. */
   readonly expiresAt: string;
   /** DigitalOcean: the lab's SSH keys (shared by every droplet) and its tags (the lab's firewall applies by tag). */
@@ -106,13 +114,8 @@ export class DockerHost extends pulumi.ComponentResource {
     this.appUrl = port === undefined ? pulumi.output("") : pulumi.interpolate`http://${reached.ip}:${port}/`;
     // The pin when there is one, else the key berth saw and keeps in the state.
     this.hostKeyFingerprint = seenHostKey === undefined ? reached.hostKey : pulumi.all([reached.hostKey, seenHostKey]).apply(([pin, seen]) => pin || seen || "");
-    const mirrors: Record<string, string[]> = {
-      dockerCe: cfg.mirrors.dockerCe.map((m) => m.name),
-      installer: cfg.mirrors.installer.map((m) => m.name),
-      conda: cfg.mirrors.conda ? [cfg.mirrors.conda.name] : [],
-      pypi: [cfg.mirrors.pypi.name],
-    };
-    this.mirrors = pulumi.output(mirrors) as pulumi.Output<Record<string, string[]>>;
+    const viaCache = args.lab?.viaCache;
+    this.mirrors = (viaCache ? viaCache.apply((v) => mirrorNames(v.config)) : pulumi.output(mirrorNames(cfg))) as pulumi.Output<Record<string, string[]>>;
     this.registerOutputs({ publicIp: this.publicIp, sshUser: this.sshUser, sshPort: this.sshPort, ssh: this.ssh, appUrl: this.appUrl, hostKeyFingerprint: this.hostKeyFingerprint, mirrors: this.mirrors });
   }
 
@@ -121,7 +124,9 @@ export class DockerHost extends pulumi.ComponentResource {
     const h = cfg.host;
     const parent = this;
     const lab = args.lab;
-    const student = lab ? pulumi.output(lab.studentKey).apply((k) => studentUserData(rendered, h.provider, k)) : undefined;
+    const studentKey = lab?.studentKey;
+    const shared = lab?.viaCache ?? pulumi.output({ rendered });
+    const student = studentKey !== undefined ? pulumi.all([shared, studentKey]).apply(([v, k]) => studentUserData(v.rendered, h.provider, k)) : undefined;
     const userData: pulumi.Input<string> = student ? student.userData : rendered.userData;
     switch (h.provider) {
       case "digitalocean": {
@@ -133,8 +138,8 @@ export class DockerHost extends pulumi.ComponentResource {
       case "tencentcloud": {
         warnOpenSsh(cfg, this);
         const ports = publishedPorts(cfg.app?.ports ?? []);
-        if (lab) {
-          if (!lab.tencent || !student) throw new Error(`DockerHost ${name}: a Tencent lab host needs the lab's Tencent parts`);
+        if (student) {
+          if (!lab?.tencent) throw new Error(`DockerHost ${name}: a Tencent lab host needs the lab's Tencent parts`);
           const t = lab.tencent.parts.instance(`${name}-cvm`, {
             region: h.region ?? "ap-guangzhou", zone: h.zone ?? "", imageId: h.image ?? "", instanceType: h.size ?? "S5.MEDIUM4",
             userData, userDataBase64: student.apply((s) => s.userDataBase64), publicKey: h.sshPublicKey ?? "", instanceName: name, sshCidrs: [...h.allowSsh],
@@ -154,6 +159,8 @@ export class DockerHost extends pulumi.ComponentResource {
           appUdpPorts: ports.filter((p) => p.protocol === "udp").map((p) => p.port),
           ...(args.privatePorts ? { privatePorts: [...args.privatePorts.ports], privateCidrs: [...args.privatePorts.from] } : {}),
           bandwidthOut: h.bandwidth,
+          // A lab's own host (its cache) has its own security group and ends with the lab.
+          ...(lab ? { expiresAt: lab.expiresAt } : {}),
           ...(args.tencent?.secretId !== undefined ? { secretId: args.tencent.secretId } : {}),
           ...(args.tencent?.secretKey !== undefined ? { secretKey: args.tencent.secretKey } : {}),
           ...(args.tencent?.endpoint ? { endpoint: args.tencent.endpoint } : {}),
@@ -173,6 +180,16 @@ export class DockerHost extends pulumi.ComponentResource {
       }
     }
   }
+}
+
+/** The mirrors of each part, by name, in the order the bootstrap tries them. */
+function mirrorNames(cfg: StackConfig): Record<string, string[]> {
+  return {
+    dockerCe: cfg.mirrors.dockerCe.map((m) => m.name),
+    installer: cfg.mirrors.installer.map((m) => m.name),
+    conda: cfg.mirrors.conda ? [cfg.mirrors.conda.name] : [],
+    pypi: [cfg.mirrors.pypi.name],
+  };
 }
 
 const ANYWHERE = new Set(["0.0.0.0/0", "::/0"]);
