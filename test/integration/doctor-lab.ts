@@ -18,10 +18,12 @@ import { ensureVmImage } from "../../src/local/images.js";
 import { LAB_NETWORK } from "../../src/local/lab-net.js";
 import { createVm, type LocalVm } from "../../src/local/vm.js";
 import { PROJECT_DIR } from "../helpers/config.js";
+import { testVmName } from "./helpers.js";
 
 export const STACK_FILE = join(PROJECT_DIR, "stacks", "Pulumi.local.yaml");
-export const STANDIN = "doc-standin";
-export const STANDIN_HOST = "doc-standin.berth.lab";
+/** The stand-ins' container and its name on berth-lab, with this run's VM prefix like the VM. */
+export const STANDIN = testVmName("doc-standin");
+export const STANDIN_HOST = `${STANDIN}.berth.lab`;
 export const KEYS = ssh2.utils.generateKeyPairSync("ed25519");
 const work = mkdtempSync(join(tmpdir(), "berth-doctor-it-"));
 export const IDENTITY = join(work, "id");
@@ -52,8 +54,9 @@ export function dockerCeFrom(url: string, name: string): Record<string, unknown>
 export class Lab {
   constructor(readonly vm: LocalVm) {}
 
-  /** Boot the VM (named with this suite's prefix) from the local stack and start the stand-ins. */
-  static async up(name: string): Promise<Lab> {
+  /** Boot the VM (named BERTH_TEST_VM_PREFIX + base) from the local stack and start the stand-ins. */
+  static async up(base: string): Promise<Lab> {
+    const name = testVmName(base);
     await removeContainer(STANDIN);
     const image = await ensureVmImage();
     const standin = await engine().createContainer({
