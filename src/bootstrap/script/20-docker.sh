@@ -61,7 +61,7 @@ install_docker_apt() {
   install_key "$tmp/docker.gpg" /etc/apt/keyrings/docker.gpg "$key" "$name" && changed=1
   install_if_changed "$tmp/docker.list" /etc/apt/sources.list.d/docker.list && changed=1
   rm -rf "$tmp"
-  if [[ $changed == 1 || -z $DOCKER_INSTALLED_VERSION ]]; then apt_get update; fi
+  if [[ $changed == 1 || -z $DOCKER_INSTALLED_VERSION ]]; then pkg_run apt_get update || pkg_failed "apt-get update" $?; fi
   if [[ -n $DOCKER_VERSION_PIN ]]; then
     want=$(apt-cache madison docker-ce | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' | match_version "$DOCKER_VERSION_PIN") \
       || die "docker-ce version $DOCKER_VERSION_PIN: no single match on $name (apt-cache madison docker-ce lists what it has)"
@@ -69,14 +69,15 @@ install_docker_apt() {
   if [[ -n $DOCKER_INSTALLED_VERSION && ( -z $want || $want == "$DOCKER_INSTALLED_VERSION" ) ]]; then return 0; fi
   local pkgs=(docker-ce docker-ce-cli)
   if [[ -n $want ]]; then pkgs=("docker-ce=$want" "docker-ce-cli=$want"); fi
-  apt_get install -y --allow-downgrades "${pkgs[@]}" containerd.io docker-buildx-plugin docker-compose-plugin
+  pkg_run apt_get install -y --allow-downgrades "${pkgs[@]}" containerd.io docker-buildx-plugin docker-compose-plugin \
+    || pkg_failed "apt-get install docker-ce" $?
   CHANGED+=(docker-ce)
 }
 
 install_docker_rpm() {
   local name=$1 url=$2 key=$3 pm want="" tmp
   pm=$(command -v dnf || command -v yum) || die "neither dnf nor yum found on $OS_ID $OS_VERSION"
-  command -v gpg >/dev/null || "$pm" install -y gnupg2
+  command -v gpg >/dev/null || pkg_run "$pm" install -y gnupg2 || pkg_failed "$pm install gnupg2" $?
   tmp=$(mktemp -d)
   docker_key "$name" "$url" "$key" "$tmp/docker"
   install_key "$tmp/docker.asc" "$RPM_DOCKER_KEY" "$key" "$name" || true
@@ -91,7 +92,8 @@ install_docker_rpm() {
   local pkgs=(docker-ce docker-ce-cli) extra=()
   if [[ -n $want ]]; then pkgs=("docker-ce-$want" "docker-ce-cli-$want"); fi
   if [[ $pm == */dnf ]]; then extra=(--allowerasing); fi
-  "$pm" install -y ${extra[@]+"${extra[@]}"} "${pkgs[@]}" containerd.io docker-buildx-plugin docker-compose-plugin
+  pkg_run "$pm" install -y ${extra[@]+"${extra[@]}"} "${pkgs[@]}" containerd.io docker-buildx-plugin docker-compose-plugin \
+    || pkg_failed "$pm install docker-ce" $?
   CHANGED+=(docker-ce)
 }
 
@@ -110,8 +112,8 @@ install_docker() {
   DOCKER_INSTALLED_VERSION=$(installed_docker_version)
   local name url key saved="$BERTH_STATE/mirror.docker-ce" daemon_changed=0 was_installed=$DOCKER_INSTALLED_VERSION
   if [[ $OS_FAMILY == apt ]] && { ! command -v curl >/dev/null || ! command -v gpg >/dev/null; }; then
-    apt_get update
-    apt_get install -y --no-install-recommends ca-certificates curl gnupg
+    pkg_run apt_get update || pkg_failed "apt-get update" $?
+    pkg_run apt_get install -y --no-install-recommends ca-certificates curl gnupg || pkg_failed "apt-get install curl gnupg" $?
   fi
   # Once installed, keep the mirror it came from while the config still lists it.
   if [[ -n $DOCKER_INSTALLED_VERSION && -z $DOCKER_VERSION_PIN && -s $saved ]] && grep -qxF "$(cat "$saved")" < <(mirrors_for docker-ce); then

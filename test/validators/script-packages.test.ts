@@ -1,0 +1,69 @@
+// bootstrap.sh's package commands: a failure puts apt's (or dnf's) own reason into status.json,
+// not only "command failed at line N". The outputs replayed here are apt's, recorded on a local
+// VM (the kit's mirror behind the doctor tests' stand-ins); `apt-get` is a function that prints
+// them and exits as apt did.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { removeTempDirs, sh } from "../helpers/script.js";
+
+afterAll(removeTempDirs);
+
+const q = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+
+/** Runs `body` with `apt-get` replaced by a function that prints OUTPUT and exits CODE; the status file's errors. */
+function failing(output: string, code: number, body: string): { code: number; errors: string[]; stdout: string } {
+  const r = sh(`apt-get() { printf '%s\\n' ${q(output)}; return ${code}; }\n${body}`);
+  const status = JSON.parse(readFileSync(join(r.state, "status.json"), "utf8")) as { phase: string; errors: string[] };
+  expect(status.phase).toBe("failed");
+  return { code: r.code, errors: status.errors, stdout: r.stdout };
+}
+
+const HASH_SUM = `Err:5 http://doc-standin.berth.lab/stale/linux/debian bookworm/stable amd64 Packages
+  Hash Sum mismatch
+E: Failed to fetch http://doc-standin.berth.lab/stale/linux/debian/dists/bookworm/stable/binary-amd64/Packages.gz  Hash Sum mismatch
+E: Some index files failed to download. They have been ignored, or old ones used instead.`;
+
+const NOT_SIGNED = `Err:2 http://doc-standin.berth.lab/resigned/linux/debian bookworm InRelease
+  The following signatures couldn't be verified because the public key is not available: NO_PUBKEY 22BDA605CDEF55B1
+Reading package lists...
+W: GPG error: http://doc-standin.berth.lab/resigned/linux/debian bookworm InRelease: The following signatures couldn't be verified because the public key is not available: NO_PUBKEY 22BDA605CDEF55B1
+E: The repository 'http://doc-standin.berth.lab/resigned/linux/debian bookworm InRelease' is not signed.`;
+
+const NO_VERSION = `Reading package lists...
+Building dependency tree...
+Reading state information...
+Package docker-ce is not available, but is referred to by another package.
+This may mean that the package is missing, has been obsoleted, or
+is only available from another source
+
+E: Version '5:99.0.0' for 'docker-ce' was not found`;
+
+describe("a failed package command names apt's reason in status.json", () => {
+  it("apt-get update: the fetch that failed, not the summary after it", () => {
+    const r = failing(HASH_SUM, 100, `pkg_run apt-get update || pkg_failed "apt-get update" $?`);
+    expect(r.code).toBe(1);
+    expect(r.errors).toEqual(["apt-get update failed (exit 100): E: Failed to fetch http://doc-standin.berth.lab/stale/linux/debian/dists/bookworm/stable/binary-amd64/Packages.gz  Hash Sum mismatch"]);
+    expect(r.stdout).toContain("Err:5 http://doc-standin.berth.lab/stale/linux/debian bookworm/stable amd64 Packages\n  Hash Sum mismatch\n");
+  });
+
+  it("apt-get update: the signature warning that says which key is missing, with the error", () => {
+    const r = failing(NOT_SIGNED, 100, `pkg_run apt-get update || pkg_failed "apt-get update" $?`);
+    expect(r.errors).toEqual(["apt-get update failed (exit 100): W: GPG error: http://doc-standin.berth.lab/resigned/linux/debian bookworm InRelease: The following signatures couldn't be verified because the public key is not available: NO_PUBKEY 22BDA605CDEF55B1; E: The repository 'http://doc-standin.berth.lab/resigned/linux/debian bookworm InRelease' is not signed."]);
+  });
+
+  it("apt-get install", () => {
+    const r = failing(NO_VERSION, 100, `pkg_run apt-get install -y docker-ce=5:99.0.0 || pkg_failed "apt-get install docker-ce" $?`);
+    expect(r.errors).toEqual(["apt-get install docker-ce failed (exit 100): E: Version '5:99.0.0' for 'docker-ce' was not found"]);
+  });
+
+  it("a command that says nothing apt-like: its last line", () => {
+    const r = failing("dpkg: error: something unforeseen\n", 2, `pkg_run apt-get install -y x || pkg_failed "apt-get install x" $?`);
+    expect(r.errors).toEqual(["apt-get install x failed (exit 2): dpkg: error: something unforeseen"]);
+  });
+
+  it("a command that succeeds goes on, its output in the log", () => {
+    const r = sh(`apt-get() { echo "Reading package lists..."; }; pkg_run apt-get update && echo went-on`);
+    expect([r.code, r.stdout]).toEqual([0, "Reading package lists...\nwent-on\n"]);
+  });
+});
