@@ -2,7 +2,9 @@
 // not only "command failed at line N". The outputs replayed here are apt's, recorded on a local
 // VM (the kit's mirror behind the doctor tests' stand-ins); `apt-get` is a function that prints
 // them and exits as apt did.
-import { readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { removeTempDirs, sh } from "../helpers/script.js";
@@ -65,5 +67,53 @@ describe("a failed package command names apt's reason in status.json", () => {
   it("a command that succeeds goes on, its output in the log", () => {
     const r = sh(`apt-get() { echo "Reading package lists..."; }; pkg_run apt-get update && echo went-on`);
     expect([r.code, r.stdout]).toEqual([0, "Reading package lists...\nwent-on\n"]);
+  });
+});
+
+// apt's own words when another program holds its lists lock (apt 2.6, recorded on a local VM).
+const LISTS_LOCKED = `Reading package lists...
+E: Could not get lock /var/lib/apt/lists/lock. It is held by process 1943 (python3)
+E: Unable to lock directory /var/lib/apt/lists/`;
+
+describe("apt-get update waits for apt's lists lock instead of failing at once", () => {
+  /** apt_get replaced (it runs in a pipeline, so it counts its calls in a file): locked for the first LOCKED calls, then an update that works. */
+  const apt = (locked: number) => `apt_get() { echo x >>"$BERTH_STATE/calls"; if (($(wc -l <"$BERTH_STATE/calls") <= ${locked})); then printf '%s\\n' ${q(LISTS_LOCKED)}; return 100; fi; echo "Reading package lists..."; }`;
+
+  it("tries again while apt says the lock is held, logging the holder once, then goes on", () => {
+    const r = sh(`${apt(2)}; apt_update && echo "updated after $(wc -l <"$BERTH_STATE/calls") tries"`);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split("\n").at(-1)).toBe("updated after 3 tries");
+    expect(r.stderr.match(/waiting for \/var\/lib\/apt\/lists\/lock, held by process 1943 \(python3\) \(up to \d+ s more\)/g)).toHaveLength(1);
+  });
+
+  it("fails after BERTH_APT_LOCK_TIMEOUT seconds, naming the lock and its holder", () => {
+    const r = sh(`${apt(1000)}; apt_update`, { BERTH_APT_LOCK_TIMEOUT: "3" });
+    expect(r.code).toBe(1);
+    const status = JSON.parse(readFileSync(join(r.state, "status.json"), "utf8")) as { errors: string[] };
+    expect(status.errors).toEqual(["/var/lib/apt/lists/lock is still held by process 1943 (python3) after 3 s: another program is updating apt's package lists (unattended-upgrades or apt-daily on a fresh VM) — apt-get update cannot run"]);
+  });
+
+  it("fails at once on any other error", () => {
+    const r = sh(`apt_get() { printf '%s\\n' ${q(HASH_SUM)}; return 100; }; apt_update`);
+    const status = JSON.parse(readFileSync(join(r.state, "status.json"), "utf8")) as { errors: string[] };
+    expect(status.errors[0]).toMatch(/^apt-get update failed \(exit 100\): E: Failed to fetch /);
+  });
+});
+
+describe("lock_holder: who holds a POSIX lock on a file, as apt and dpkg lock theirs", () => {
+  it("names the process holding it, and nothing once it is released", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "berth-lock-"));
+    const file = join(dir, "lock");
+    writeFileSync(file, "");
+    const holder = spawn("python3", ["-c", `import fcntl, sys, time\nf = open(${JSON.stringify(file)}, "w"); fcntl.lockf(f, fcntl.LOCK_EX); print("held", flush=True); time.sleep(60)`]);
+    try {
+      await new Promise<void>((resolve) => holder.stdout.once("data", () => resolve()));
+      expect(sh(`lock_holder ${q(file)}`).stdout).toBe(`${holder.pid} (python3)`);
+    } finally {
+      holder.kill();
+      await new Promise((resolve) => holder.once("exit", resolve));
+    }
+    expect(sh(`lock_holder ${q(file)}`).stdout).toBe("");
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -38,7 +38,7 @@ match_version() {
   esac
 }
 
-apt_get() { DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=900 -o Acquire::Retries=3 "$@"; }
+apt_get() { DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout="$APT_LOCK_TIMEOUT" -o Acquire::Retries=3 "$@"; }
 
 # The installed docker-ce version, or nothing when it is not installed (never fails).
 installed_docker_version() {
@@ -61,7 +61,7 @@ install_docker_apt() {
   install_key "$tmp/docker.gpg" /etc/apt/keyrings/docker.gpg "$key" "$name" && changed=1
   install_if_changed "$tmp/docker.list" /etc/apt/sources.list.d/docker.list && changed=1
   rm -rf "$tmp"
-  if [[ $changed == 1 || -z $DOCKER_INSTALLED_VERSION ]]; then pkg_run apt_get update || pkg_failed "apt-get update" $?; fi
+  if [[ $changed == 1 || -z $DOCKER_INSTALLED_VERSION ]]; then apt_update; fi
   if [[ -n $DOCKER_VERSION_PIN ]]; then
     want=$(apt-cache madison docker-ce | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' | match_version "$DOCKER_VERSION_PIN") \
       || die "docker-ce version $DOCKER_VERSION_PIN: no single match on $name (apt-cache madison docker-ce lists what it has)"
@@ -112,7 +112,7 @@ install_docker() {
   DOCKER_INSTALLED_VERSION=$(installed_docker_version)
   local name url key saved="$BERTH_STATE/mirror.docker-ce" daemon_changed=0 was_installed=$DOCKER_INSTALLED_VERSION
   if [[ $OS_FAMILY == apt ]] && { ! command -v curl >/dev/null || ! command -v gpg >/dev/null; }; then
-    pkg_run apt_get update || pkg_failed "apt-get update" $?
+    apt_update
     pkg_run apt_get install -y --no-install-recommends ca-certificates curl gnupg || pkg_failed "apt-get install curl gnupg" $?
   fi
   # Once installed, keep the mirror it came from while the config still lists it.
