@@ -117,3 +117,29 @@ describe("lock_holder: who holds a POSIX lock on a file, as apt and dpkg lock th
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+// apt-get update with the docker-ce mirror down (apt 2.6, recorded on a local VM): it exits 0.
+const MIRROR_DOWN = `Hit:1 http://deb.debian.org/debian bookworm InRelease
+Err:2 http://mirror.berth.lab:9/docker-ce/linux/debian bookworm InRelease
+  Could not connect to mirror.berth.lab:9 (172.18.0.2). - connect (111: Connection refused)
+Fetched 241 kB in 7s (34.4 kB/s)
+Reading package lists...
+W: Failed to fetch http://mirror.berth.lab:9/docker-ce/linux/debian/dists/bookworm/InRelease  Could not connect to mirror.berth.lab:9 (172.18.0.2). - connect (111: Connection refused)
+W: Some index files failed to download. They have been ignored, or old ones used instead.`;
+
+describe("docker-ce's package lists count as updated only once apt fetched them", () => {
+  const update = `DOCKER_REPO=debian; update_docker_lists labkit-down http://mirror.berth.lab:9/docker-ce`;
+
+  it("a mirror apt could not fetch (apt-get update exits 0) fails the run and leaves the lists due for an update", () => {
+    const r = sh(`apt_get() { echo "Reading package lists..."; }; ${update} >/dev/null; apt_get() { printf '%s\\n' ${q(MIRROR_DOWN)}; }; (${update}) >/dev/null || true; apt_lists_current && echo current || echo due; exit 1`);
+    expect([r.code, r.stdout]).toEqual([1, "due\n"]);
+    const status = JSON.parse(readFileSync(join(r.state, "status.json"), "utf8")) as { errors: string[] };
+    expect(status.errors).toEqual(["apt-get update could not fetch docker-ce's package index from labkit-down: W: Failed to fetch http://mirror.berth.lab:9/docker-ce/linux/debian/dists/bookworm/InRelease  Could not connect to mirror.berth.lab:9 (172.18.0.2). - connect (111: Connection refused)"]);
+  });
+
+  it("an update that fetched them is remembered until the source list or keyring changes", () => {
+    const r = sh(`apt_get() { echo "Reading package lists..."; }; apt_lists_current || echo due; ${update}; apt_lists_current && echo current
+      apt_sources_sum() { echo other; }; apt_lists_current || echo "due again"`);
+    expect([r.code, r.stdout]).toEqual([0, "due\nReading package lists...\ncurrent\ndue again\n"]);
+  });
+});

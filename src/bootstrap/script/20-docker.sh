@@ -51,17 +51,35 @@ installed_docker_version() {
   fi
 }
 
+# The docker-ce source (list and keyring) apt-get update last fetched in full. A run whose
+# update failed leaves it stale, so the next run updates again although docker.list is in place.
+APT_LISTS_MARK="$BERTH_STATE/docker-apt-lists.sha256"
+
+apt_sources_sum() { { cat /etc/apt/sources.list.d/docker.list /etc/apt/keyrings/docker.gpg 2>/dev/null || true; } | sha256sum | cut -d' ' -f1; }
+
+apt_lists_current() { [[ -f $APT_LISTS_MARK && $(cat "$APT_LISTS_MARK") == "$(apt_sources_sum)" ]]; }
+
+# apt-get update for docker-ce mirror NAME at URL. apt-get update only warns when a source does
+# not answer: that counts as a failure here, or docker-ce would come from stale lists or none.
+update_docker_lists() {
+  local name=$1 url=$2 failed
+  rm -f "$APT_LISTS_MARK"
+  apt_update
+  failed=$(grep -F "Failed to fetch $url/linux/$DOCKER_REPO/" "$PKG_OUT" | head -n 2) || true
+  [[ -z $failed ]] || die "apt-get update could not fetch docker-ce's package index from $name: ${failed//$'\n'/; }"
+  apt_sources_sum >"$APT_LISTS_MARK"
+}
+
 install_docker_apt() {
   local name=$1 url=$2 key=$3 arch want="" tmp
   arch=$(dpkg --print-architecture)
   tmp=$(mktemp -d)
   docker_key "$name" "$url" "$key" "$tmp/docker.gpg"
   apt_source_line "$arch" "$url" >"$tmp/docker.list"
-  local changed=0
-  install_key "$tmp/docker.gpg" /etc/apt/keyrings/docker.gpg "$key" "$name" && changed=1
-  install_if_changed "$tmp/docker.list" /etc/apt/sources.list.d/docker.list && changed=1
+  install_key "$tmp/docker.gpg" /etc/apt/keyrings/docker.gpg "$key" "$name" || true
+  install_if_changed "$tmp/docker.list" /etc/apt/sources.list.d/docker.list || true
   rm -rf "$tmp"
-  if [[ $changed == 1 || -z $DOCKER_INSTALLED_VERSION ]]; then apt_update; fi
+  if [[ -z $DOCKER_INSTALLED_VERSION ]] || ! apt_lists_current; then update_docker_lists "$name" "$url"; fi
   if [[ -n $DOCKER_VERSION_PIN ]]; then
     want=$(apt-cache madison docker-ce | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' | match_version "$DOCKER_VERSION_PIN") \
       || die "docker-ce version $DOCKER_VERSION_PIN: no single match on $name (apt-cache madison docker-ce lists what it has)"
