@@ -51,23 +51,20 @@ installed_docker_version() {
   fi
 }
 
-# The docker-ce source (list and keyring) apt-get update last fetched in full. A run whose
-# update failed leaves it stale, so the next run updates again although docker.list is in place.
-APT_LISTS_MARK="$BERTH_STATE/docker-apt-lists.sha256"
-
-apt_sources_sum() { { cat /etc/apt/sources.list.d/docker.list /etc/apt/keyrings/docker.gpg 2>/dev/null || true; } | sha256sum | cut -d' ' -f1; }
-
-apt_lists_current() { [[ -f $APT_LISTS_MARK && $(cat "$APT_LISTS_MARK") == "$(apt_sources_sum)" ]]; }
+# The docker-ce source (list and keyring) of the last apt-get update that fetched it. A run whose
+# update failed leaves it stale, so the next one updates again although docker.list is in place.
+APT_MARK="$BERTH_STATE/docker-apt-lists.sha256"
+apt_sum() { { cat /etc/apt/sources.list.d/docker.list /etc/apt/keyrings/docker.gpg 2>/dev/null || true; } | sha256sum; }
 
 # apt-get update for docker-ce mirror NAME at URL. apt-get update only warns when a source does
-# not answer: that counts as a failure here, or docker-ce would come from stale lists or none.
+# not answer: that is a failure here, or docker-ce would come from stale lists or none.
 update_docker_lists() {
-  local name=$1 url=$2 failed
-  rm -f "$APT_LISTS_MARK"
+  local failed
+  rm -f "$APT_MARK"
   apt_update
-  failed=$(grep -F "Failed to fetch $url/linux/$DOCKER_REPO/" "$PKG_OUT" | head -n 2) || true
-  [[ -z $failed ]] || die "apt-get update could not fetch docker-ce's package index from $name: ${failed//$'\n'/; }"
-  apt_sources_sum >"$APT_LISTS_MARK"
+  failed=$(grep -m 1 -F "Failed to fetch $2/linux/" "$PKG_OUT") || true
+  [[ -z $failed ]] || die "apt-get update could not fetch docker-ce's index from $1: $failed"
+  apt_sum >"$APT_MARK"
 }
 
 install_docker_apt() {
@@ -79,7 +76,7 @@ install_docker_apt() {
   install_key "$tmp/docker.gpg" /etc/apt/keyrings/docker.gpg "$key" "$name" || true
   install_if_changed "$tmp/docker.list" /etc/apt/sources.list.d/docker.list || true
   rm -rf "$tmp"
-  if [[ -z $DOCKER_INSTALLED_VERSION ]] || ! apt_lists_current; then update_docker_lists "$name" "$url"; fi
+  if [[ -z $DOCKER_INSTALLED_VERSION || $(cat "$APT_MARK" 2>/dev/null) != "$(apt_sum)" ]]; then update_docker_lists "$name" "$url"; fi
   if [[ -n $DOCKER_VERSION_PIN ]]; then
     want=$(apt-cache madison docker-ce | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' | match_version "$DOCKER_VERSION_PIN") \
       || die "docker-ce version $DOCKER_VERSION_PIN: no single match on $name (apt-cache madison docker-ce lists what it has)"
@@ -88,14 +85,14 @@ install_docker_apt() {
   local pkgs=(docker-ce docker-ce-cli)
   if [[ -n $want ]]; then pkgs=("docker-ce=$want" "docker-ce-cli=$want"); fi
   pkg_run apt_get install -y --allow-downgrades "${pkgs[@]}" containerd.io docker-buildx-plugin docker-compose-plugin \
-    || pkg_failed "apt-get install docker-ce" $?
+    || pkg_failed "apt-get install" $?
   CHANGED+=(docker-ce)
 }
 
 install_docker_rpm() {
   local name=$1 url=$2 key=$3 pm want="" tmp
   pm=$(command -v dnf || command -v yum) || die "neither dnf nor yum found on $OS_ID $OS_VERSION"
-  command -v gpg >/dev/null || pkg_run "$pm" install -y gnupg2 || pkg_failed "$pm install gnupg2" $?
+  command -v gpg >/dev/null || pkg_run "$pm" install -y gnupg2 || pkg_failed "$pm install" $?
   tmp=$(mktemp -d)
   docker_key "$name" "$url" "$key" "$tmp/docker"
   install_key "$tmp/docker.asc" "$RPM_DOCKER_KEY" "$key" "$name" || true
@@ -111,7 +108,7 @@ install_docker_rpm() {
   if [[ -n $want ]]; then pkgs=("docker-ce-$want" "docker-ce-cli-$want"); fi
   if [[ $pm == */dnf ]]; then extra=(--allowerasing); fi
   pkg_run "$pm" install -y ${extra[@]+"${extra[@]}"} "${pkgs[@]}" containerd.io docker-buildx-plugin docker-compose-plugin \
-    || pkg_failed "$pm install docker-ce" $?
+    || pkg_failed "$pm install" $?
   CHANGED+=(docker-ce)
 }
 
@@ -131,7 +128,7 @@ install_docker() {
   local name url key saved="$BERTH_STATE/mirror.docker-ce" daemon_changed=0 was_installed=$DOCKER_INSTALLED_VERSION
   if [[ $OS_FAMILY == apt ]] && { ! command -v curl >/dev/null || ! command -v gpg >/dev/null; }; then
     apt_update
-    pkg_run apt_get install -y --no-install-recommends ca-certificates curl gnupg || pkg_failed "apt-get install curl gnupg" $?
+    pkg_run apt_get install -y --no-install-recommends ca-certificates curl gnupg || pkg_failed "apt-get install" $?
   fi
   # Once installed, keep the mirror it came from while the config still lists it.
   if [[ -n $DOCKER_INSTALLED_VERSION && -z $DOCKER_VERSION_PIN && -s $saved ]] && grep -qxF "$(cat "$saved")" < <(mirrors_for docker-ce); then
