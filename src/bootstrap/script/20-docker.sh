@@ -142,7 +142,11 @@ install_docker() {
   if [[ $OS_FAMILY == apt ]]; then install_docker_apt "$name" "$url" "$key"; else install_docker_rpm "$name" "$url" "$key"; fi
   DOCKER_INSTALLED_VERSION=$(installed_docker_version)
   if [[ -d /run/systemd/system ]]; then systemctl enable --quiet docker; fi
-  if [[ $daemon_changed == 1 && -n $was_installed ]]; then
+  if sync_docker_hosts_dropin; then
+    # (Also after a first install: the package's own start failed on the hosts in daemon.json.)
+    log "docker's drop-in changed: restarting docker"
+    restart_docker_unit
+  elif [[ $daemon_changed == 1 && -n $was_installed ]]; then
     log "daemon.json changed: restarting docker"
     if [[ -d /run/systemd/system ]]; then systemctl daemon-reload; fi
     docker_service restart
