@@ -9,13 +9,13 @@ APT_LOCK_TIMEOUT=${BERTH_APT_LOCK_TIMEOUT:-900}
 PKG_OUT="$BERTH_STATE/package-command.out"
 
 # Runs a package command with its output in the log and in PKG_OUT; its exit code.
-pkg_run() { local rc=0; "$@" 2>&1 | tee "$PKG_OUT" || rc=$?; return "$rc"; }
+pkg_run() { "$@" 2>&1 | tee "$PKG_OUT"; }
 
 # Why the command in PKG_OUT failed, its lines joined by "; ": apt's errors and its warnings
 # about fetching and signatures (apt-get update only warns when a source is down), without the
-# summaries that follow them; yum's and dnf's errors; else its last line.
+# summaries that follow them; yum's and dnf's "Error:" lines; else its last line.
 pkg_cause() {
-  { grep -E '^(E: |W: (GPG error|Failed to fetch)|Error: |Public key for )' "$PKG_OUT" | grep -vE '^E: (Some index|Unable to lock|Sub-process)' || grep . "$PKG_OUT" | tail -n 1; } | head -n 4 | paste -sd ';' | sed 's/;/; /g' || true
+  { grep -E '^(E: |W: (GPG error|Failed to fetch)|Error: )' "$PKG_OUT" | grep -vE '^E: (Some index|Unable to lock|Sub-process)' || grep . "$PKG_OUT" | tail -n 1; } | head -n 4 | paste -sd ';' | sed 's/;/; /g' || true
 }
 
 pkg_failed() { die "$1 failed (exit $2): $(pkg_cause)"; }
@@ -35,7 +35,7 @@ apt_update() {
       return 0
     fi
     held=$(sed -n 's/.*It is held by process //p' "$PKG_OUT" | head -n 1)
-    ((SECONDS < end)) || die "$lock is still held by process ${held:-?} after $APT_LOCK_TIMEOUT s: another program is updating apt's lists"
+    ((SECONDS < end)) || die "$lock is still held by process ${held:-?} after $APT_LOCK_TIMEOUT s"
     [[ $held == "$said" ]] || log "waiting for $lock, held by process ${held:-?}"
     said=$held
     sleep 3

@@ -144,7 +144,7 @@ install_docker() {
   if [[ -d /run/systemd/system ]]; then systemctl enable --quiet docker; fi
   if sync_docker_hosts_dropin; then
     # (Also after a first install: the package's own start failed on the hosts in daemon.json.)
-    log "docker's drop-in changed: restarting docker"
+    log "drop-in changed: restarting docker"
     restart_docker_unit
   elif [[ $daemon_changed == 1 && -n $was_installed ]]; then
     log "daemon.json changed: restarting docker"

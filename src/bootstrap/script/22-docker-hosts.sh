@@ -12,21 +12,16 @@ DROPIN=/etc/systemd/system/docker.service.d/berth-hosts.conf
 
 # Installs the drop-in when daemon.json sets hosts, removes it when not; 0 when that changed it.
 sync_docker_hosts_dropin() {
-  local unit t rc=1
+  local unit t="$BERTH_STATE/docker-hosts.conf"
   [[ -d /run/systemd/system ]] || return 1
   if [[ $DOCKER_HOSTS_SET != 1 ]]; then
-    [[ -e $DROPIN ]] || return 1
-    rm -f "$DROPIN"
-    CHANGED+=("$DROPIN (removed)")
-    return 0
+    [[ -e $DROPIN ]] && rm "$DROPIN" && CHANGED+=("$DROPIN (removed)")
+    return
   fi
   unit=$(systemctl show -p FragmentPath docker | cut -d= -f2-)
-  t=$(mktemp)
   printf '[Service]\nExecStart=\n' >"$t"
   grep -m 1 '^ExecStart=.' "$unit" | sed -E 's/ (-H|--host)[= ]fd:\/\///' >>"$t" || die "no ExecStart in docker's unit ($unit)"
-  install_if_changed "$t" "$DROPIN" && rc=0
-  rm -f "$t"
-  return "$rc"
+  install_if_changed "$t" "$DROPIN"
 }
 
 # Starts dockerd again under its changed unit, with docker.socket: a dockerd that made
