@@ -67,6 +67,18 @@ describe("render", () => {
 `);
   });
 
+  it("keeps the local socket in daemon.json's hosts, and tells the bootstrap to start dockerd without -H fd:// then", () => {
+    const files = (hosts: string[] | undefined) => writeFiles(render(configOf({ "berth:bootstrap": { mirror: "tuna", conda: { enabled: false }, docker: { allowUnauthenticatedTcp: true, ...(hosts ? { daemon: { hosts } } : {}) } } })).userData);
+    const daemon = (hosts: string[] | undefined) => (JSON.parse(files(hosts).find((f) => f.path === "/etc/berth/daemon.json")?.content ?? "{}") as { hosts?: string[] }).hosts;
+    const conf = (hosts: string[] | undefined) => files(hosts).find((f) => f.path === "/etc/berth/bootstrap.conf")?.content ?? "";
+    expect(daemon(["tcp://127.0.0.1:2375"])).toEqual(["unix:///var/run/docker.sock", "tcp://127.0.0.1:2375"]);
+    expect(daemon(["tcp://127.0.0.1:2375", "unix:///var/run/docker.sock"])).toEqual(["tcp://127.0.0.1:2375", "unix:///var/run/docker.sock"]);
+    expect(daemon(["fd://", "tcp://127.0.0.1:2375"])).toEqual(["fd://", "tcp://127.0.0.1:2375"]);
+    expect(conf(["tcp://127.0.0.1:2375"])).toMatch(/^DOCKER_HOSTS_SET=1$/m);
+    expect(daemon(undefined)).toBeUndefined();
+    expect(conf(undefined)).not.toMatch(/DOCKER_HOSTS_SET/);
+  });
+
   it("lists mirrors per part in fallback order, with the installer URL shaped for each mirror", () => {
     const list = (raw: Record<string, unknown>) => writeFiles(render(configOf({ "berth:bootstrap": raw })).userData).find((f) => f.path === "/etc/berth/mirrors.list")?.content;
     expect(list({ mirror: ["aliyun", "tuna", { url: "http://10.1.2.3:8080/", name: "campus", dockerCeKeyFingerprint: "bfa8 0356 5ec5 a632 a51d  5c8d 22bd a605 cdef 55b1" }] })).toBe([
