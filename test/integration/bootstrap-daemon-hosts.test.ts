@@ -23,7 +23,7 @@ const NAME = testVmName("daemon-hosts");
 const DROPIN = "/etc/systemd/system/docker.service.d/berth-hosts.conf";
 
 function renderWith(docker: Record<string, unknown>): Rendered {
-  const raw = { ...STACK.config, "berth:bootstrap": { ...BOOTSTRAP, conda: { enabled: false }, docker: { ...(BOOTSTRAP.docker as object), ...docker } } };
+  const raw = { ...STACK.config, "berth:bootstrap": { ...BOOTSTRAP, conda: { enabled: false }, pip: {}, docker: { ...(BOOTSTRAP.docker as object), ...docker } } };
   const r = load(raw, { baseDir: PROJECT_DIR });
   if (!r.ok) throw new Error(r.errors.join("\n"));
   return render(r.config);

@@ -8,13 +8,16 @@ import { readFileSync } from "node:fs";
 import { expect } from "vitest";
 import { DOCKER_CE_KEY_FINGERPRINT as DOCKER } from "../../src/config/signing-keys.js";
 import { KIT_MIRROR_KEY_FINGERPRINT as KIT } from "../../src/local/kit.js";
+import { stackConfig } from "../helpers/config.js";
 import { finding, PASSWORD, says } from "./doctor-assert.js";
 import { dockerCeFrom, localConfig, PUBLISHED_KEY, STANDIN_CERT, STANDIN_HOST, type Lab } from "./doctor-lab.js";
 
 const KEYRING = "/etc/apt/keyrings/docker.gpg";
-/** The kit's stand-in installer and the sha256 the local stack pins for it. */
+/** The kit's stand-in installer, and the mirror and sha256 the local stack takes it from. */
 const INSTALLER = "anaconda/miniconda/Miniconda3-latest-Linux-x86_64.sh";
-const PINNED = "42aca7fa84fa53c539176e2a276982020f16f95ff415a9e2bc75bf4cf2bbe3a5";
+const LOCAL_CONDA = stackConfig("local").bootstrap.conda;
+const PINNED = LOCAL_CONDA.sha256 ?? "";
+const CONDA_MIRROR = LOCAL_CONDA.mirror as { url: string; name: string };
 
 /** Runs CASE on a host without conda, as on a first install, and puts conda back after. */
 async function firstConda(lab: Lab, run: () => Promise<void>): Promise<void> {
@@ -98,10 +101,10 @@ export const TRUST_CASES: [string, (lab: Lab) => Promise<void>][] = [
     // or edited by hand — here, bootstrap.conf with its sha256 lines emptied.
     await lab.root(`sed -i "s/^CONDA_SHA256_X86_64=.*/CONDA_SHA256_X86_64=''/; s/^CONDA_SHA256_AARCH64=.*/CONDA_SHA256_AARCH64=''/" /etc/berth/bootstrap.conf`);
     expect(await lab.bootstrap()).toBe(1);
-    const url = `http://mirror.berth.lab/${INSTALLER}`;
-    expect((await lab.status()).errors).toEqual([`refusing the miniconda installer from labkit (${url}): plain HTTP and no sha256 to check it — set berth:bootstrap.conda.sha256, pin a version berth knows, or use an https mirror`]);
+    const url = `${CONDA_MIRROR.url}/${INSTALLER}`;
+    expect((await lab.status()).errors).toEqual([`refusing the miniconda installer from ${CONDA_MIRROR.name} (${url}): plain HTTP and no sha256 to check it — set berth:bootstrap.conda.sha256, pin a version berth knows, or use an https mirror`]);
     const f = finding(await lab.doctor(PASSWORD), "bootstrap", "installer-unverified");
-    expect(f.params).toEqual({ distribution: "miniconda", mirror: "labkit", url });
+    expect(f.params).toEqual({ distribution: "miniconda", mirror: CONDA_MIRROR.name, url });
     says(f,
       { title: "A plain-HTTP conda installer with no sha256 was refused", fix: "Give berth:bootstrap.conda.sha256, pin a version berth knows (berth:bootstrap.conda.version), or use an https mirror for the installer (berth:bootstrap.conda.mirror: tuna); then deliver the rendered bootstrap again (pulumi up)." },
       { title: "拒绝了没有 sha256 的 HTTP conda 安装包", fix: "设置 berth:bootstrap.conda.sha256，或者指定一个 berth 认识的版本（berth:bootstrap.conda.version），或者给安装包用 https 镜像源（berth:bootstrap.conda.mirror: tuna）；然后重新下发生成的 bootstrap（pulumi up）。" });

@@ -19,7 +19,7 @@ mkdirSync(home);
 // The local stack without conda (faster); everything else as the README's user runs it.
 const stack = join(root, "stacks", "Pulumi.cli.yaml");
 const local = parse(readFileSync(join(PROJECT_DIR, "stacks/Pulumi.local.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> };
-local.config["berth:bootstrap"] = { ...local.config["berth:bootstrap"], conda: { enabled: false } };
+local.config["berth:bootstrap"] = { ...local.config["berth:bootstrap"], conda: { enabled: false }, pip: {} };
 mkdirSync(join(root, "stacks"));
 writeFileSync(stack, stringify(local));
 
