@@ -13,7 +13,7 @@ const MODULES = {
   ssh: modulePath("../deploy/ssh.ts", import.meta.url),
   knownHosts: modulePath("../deploy/known-hosts.ts", import.meta.url),
   sensitive: modulePath("../deploy/sensitive.ts", import.meta.url),
-  commands: modulePath("../deploy/commands.ts", import.meta.url),
+  teardown: modulePath("../deploy/teardown.ts", import.meta.url),
 };
 
 export interface SshTargetInput {
@@ -85,18 +85,18 @@ export class AppDeploymentProvider implements pulumi.dynamic.ResourceProvider {
     const { SshExecutor } = runtimeRequire(MODULES.ssh) as typeof import("../deploy/ssh.js");
     const { KnownHosts } = runtimeRequire(MODULES.knownHosts) as typeof import("../deploy/known-hosts.js");
     const { Sensitive } = runtimeRequire(MODULES.sensitive) as typeof import("../deploy/sensitive.js");
-    const { docker } = runtimeRequire(MODULES.commands) as typeof import("../deploy/commands.js");
+    const { teardown } = runtimeRequire(MODULES.teardown) as typeof import("../deploy/teardown.js");
     const t = props.target;
     const ex = new SshExecutor({
       host: t.host, port: t.port, username: t.user, privateKey: new Sensitive(props.secrets.privateKey), retries: 2,
       ...(t.hostKeyFingerprint ? { hostKeyFingerprint: t.hostKeyFingerprint } : { knownHosts: new KnownHosts() }),
     });
     try {
-      const ids = (await ex.exec(docker.ids(props.app.name).argv)).stdout.split("\n").filter(Boolean);
-      if (ids.length > 0) await ex.exec(docker.remove(...ids).argv);
+      const log = (runtimeRequire("@pulumi/pulumi") as typeof import("@pulumi/pulumi")).log;
+      await teardown(ex, props.app.name, { log: (l) => log.info(l), ...(props.app.registry ? { registryServer: props.app.registry.server } : {}), ...(props.app.lockTimeoutSeconds !== undefined ? { lockTimeoutSeconds: props.app.lockTimeoutSeconds } : {}) });
     } catch (e) {
       // A host that is already gone has no containers left to remove.
-      if (!/cannot connect/.test((e as Error).message)) throw e;
+      if ((e as Error).name !== "ConnectError") throw e;
     } finally {
       await ex.close();
     }

@@ -60,6 +60,8 @@ export const appSchema = section({
   healthcheck: z.union([z.literal(false), z.discriminatedUnion("type", [httpCheck, imageCheck, runningCheck])]).optional(),
   keepReleases: z.number().int().min(1).max(50).default(3),
   transfer: choice(["registry", "stream"], "transfer").default("registry"),
+  /** How long a deploy waits for another deploy of this app on the same host (default 600). */
+  lockTimeoutSeconds: z.number().int().min(0).max(86400).optional(),
 });
 
 export type AppInput = z.output<typeof appSchema>;
