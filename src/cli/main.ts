@@ -1,8 +1,15 @@
 /** The `berth` command. */
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { deployCommand, logsCommand, statusCommand } from "./deploy.js";
+import { lockBreakCommand, lockStatusCommand } from "./lock.js";
 import { kitDownCommand, kitUpCommand, localDownCommand, localUpCommand } from "./local.js";
 import { renderCommand } from "./render.js";
+
+function seconds(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new InvalidArgumentError("give a whole number of seconds (0 to fail at once when the lock is held)");
+  return n;
+}
 
 const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
 
@@ -48,6 +55,7 @@ export function program(): Command {
   hostOpts(cmd.command("deploy").description("pull (or stream) and run berth:app on each host, health-check, roll back on failure"))
     .option("--concurrency <n>", "hosts at once", (v: string) => Number(v), 8)
     .option("--no-wait", "do not wait for the berth bootstrap to finish")
+    .option("--lock-timeout <seconds>", "wait this long for another deploy of the app on a host (default berth:app.lockTimeoutSeconds, else 600)", seconds)
     .action(async (opts: Parameters<typeof deployCommand>[0]) => {
       process.exitCode = await deployCommand(opts, io);
     });
@@ -60,6 +68,16 @@ export function program(): Command {
     .option("--lines <n>", "lines from the end", (v: string) => Number(v), 100)
     .action(async (opts: Parameters<typeof logsCommand>[0]) => {
       process.exitCode = await logsCommand(opts, io);
+    });
+  const lock = cmd.command("lock").description("the app's deploy lock on hosts: who holds it, since when; remove a stale one");
+  hostOpts(lock.command("status").description("show who holds the deploy lock, since when, and whether it looks stale"))
+    .action(async (opts: Parameters<typeof lockStatusCommand>[0]) => {
+      process.exitCode = await lockStatusCommand(opts, io);
+    });
+  hostOpts(lock.command("break").description("remove a stale deploy lock (one whose holder is gone)"))
+    .option("--force", "remove it even though its holder looks alive", false)
+    .action(async (opts: Parameters<typeof lockBreakCommand>[0]) => {
+      process.exitCode = await lockBreakCommand(opts, io);
     });
   return cmd;
 }
