@@ -102,6 +102,7 @@ export class DeployLock {
     private readonly s: Session,
     readonly app: string,
     private readonly holder: Holder = currentHolder(),
+    private readonly heartbeatMs = HEARTBEAT_SECONDS * 1000,
   ) {
     this.dir = appDir(app);
   }
@@ -156,7 +157,7 @@ export class DeployLock {
   startHeartbeat(): void {
     this.#timer ??= setInterval(() => {
       this.#beat = this.s.try(cmd.heartbeat(this.dir, this.token)).catch(() => undefined);
-    }, HEARTBEAT_SECONDS * 1000);
+    }, this.heartbeatMs);
     this.#timer.unref();
   }
 

@@ -99,6 +99,21 @@ describe("the deploy lock on a real shell over SSH", () => {
     expect(await readLock(s, APP)).toBeUndefined();
   });
 
+  it("a held lock's heartbeat keeps it fresh until stopped", async () => {
+    const mine = new DeployLock(s, APP, ALICE, 200);
+    expect(await mine.tryAcquire()).toBeUndefined();
+    await sh(`touch -d @$(( $(date +%s) - 300 )) ~/.berth/${APP}/lock`);
+    mine.startHeartbeat();
+    let beatAge = Infinity;
+    for (let i = 0; i < 50 && beatAge >= 60; i++) beatAge = (await readLock(s, APP))?.beatAge ?? Infinity;
+    await mine.stopHeartbeat();
+    expect(beatAge).toBeLessThan(60);
+    await sh(`touch -d @$(( $(date +%s) - 300 )) ~/.berth/${APP}/lock`);
+    await new Promise((r) => setTimeout(r, 600));
+    expect((await readLock(s, APP))?.beatAge).toBeGreaterThanOrEqual(300);
+    await s.run(lockCmd.release(mine.dir, mine.token));
+  });
+
   it("a holder on this machine whose process is gone is stale at once", async () => {
     const dead = spawnSync(process.execPath, ["-e", ""]).pid ?? 0;
     const l = parseLock(`now=100\nbeat=99\ntoken=t\nsince=90\nuser=u\nmachine=${hostname()}\npid=${dead}\nrun=\n`);
