@@ -110,10 +110,14 @@ export class DeployLock {
   /** Take the lock if it is free: undefined when taken, else who holds it. */
   async tryAcquire(): Promise<LockInfo | undefined> {
     const c = cmd.acquire(this.dir, this.token, holderLines(this.holder));
-    const r = await this.s.retrying(() => this.s.try(c));
-    if (r.code === 0) return undefined;
-    if (r.code !== 75) throw this.s.failure(c, r);
-    return parseLock(r.stdout) ?? { token: "?", since: NaN, user: "?", machine: "?", pid: NaN, age: 0, beatAge: 0 };
+    for (let attempt = 1; ; attempt++) {
+      const r = await this.s.retrying(() => this.s.try(c));
+      if (r.code === 0) return undefined;
+      if (r.code !== 75) throw this.s.failure(c, r);
+      // Held, but released before it could be read: try again at once.
+      const held = parseLock(r.stdout);
+      if (held || attempt >= 3) return held ?? { token: "?", since: NaN, user: "?", machine: "?", pid: NaN, age: 0, beatAge: 0 };
+    }
   }
 
   /** Wait for the holder to release it, up to `timeoutSeconds`, polling every 2 s. */
@@ -124,7 +128,8 @@ export class DeployLock {
     let current: LockInfo | undefined = held;
     while (current) {
       if (current.token !== shown) {
-        this.s.log(`${target} waiting for the deploy lock of ${this.app}: held by ${describeLock(current)}`);
+        const stale = staleReason(current);
+        this.s.log(`${target} waiting for the deploy lock of ${this.app}: held by ${describeLock(current)}${stale ? ` — it looks stale (${stale}); berth lock break removes it` : ""}`);
         shown = current.token;
       }
       if (Date.now() + POLL_MS > deadline) throw this.#gaveUp(current, timeoutSeconds);

@@ -118,12 +118,11 @@ describe("SshExecutor against a real sshd", () => {
   });
 
   it("says what to check when nothing listens, and what to do with a key it cannot use", async () => {
-    const closed = await startSshd();
-    await closed.stop();
-    const e = new SshExecutor({ host: "127.0.0.1", port: closed.port, username: "root", privateKey: sshd.privateKey, knownHosts: known(), retries: 0 });
+    // Port 1 (tcpmux): nothing listens there, and no other test can start a server on it.
+    const e = new SshExecutor({ host: "127.0.0.1", port: 1, username: "root", privateKey: sshd.privateKey, knownHosts: known(), retries: 0 });
     const err = await e.exec(["true"]).catch((x: unknown) => x);
     expect(err).toBeInstanceOf(ConnectError);
-    expect((err as Error).message).toBe(`root@127.0.0.1:${closed.port}: cannot connect over SSH after 1 attempts: connect ECONNREFUSED 127.0.0.1:${closed.port} — nothing accepts connections on port ${closed.port} of 127.0.0.1: is the server up, and is ${closed.port} its SSH port?`);
+    expect((err as Error).message).toBe("root@127.0.0.1:1: cannot connect over SSH after 1 attempts: connect ECONNREFUSED 127.0.0.1:1 — nothing accepts connections on port 1 of 127.0.0.1: is the server up, and is 1 its SSH port?");
     const garbled = new SshExecutor({ host: "127.0.0.1", port: sshd.port, username: sshd.user, privateKey: new Sensitive("not a key"), privateKeySource: "berth:sshPrivateKey", knownHosts: known() });
     const bad = await garbled.exec(["true"]).catch((x: unknown) => x);
     expect(bad).toBeInstanceOf(SshAuthError);
