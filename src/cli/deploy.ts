@@ -1,4 +1,5 @@
 /** `berth deploy`, `berth status`, `berth logs`: the app on hosts you name, over SSH. */
+import { InvalidArgumentError } from "commander";
 import { loadStackFile } from "../config/stackfile.js";
 import { docker } from "../deploy/commands.js";
 import { DeployError } from "../deploy/errors.js";
@@ -23,6 +24,13 @@ export interface HostOptions {
 export interface Stack {
   readonly plan: AppPlan;
   readonly pin?: Pin;
+}
+
+/** `--lock-timeout 30`: a whole number of seconds. */
+export function seconds(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new InvalidArgumentError("give a whole number of seconds (0 to fail at once when the lock is held)");
+  return n;
 }
 
 /** Everything printed goes through redact(): remote output may carry a secret. */

@@ -1,15 +1,9 @@
 /** The `berth` command. */
-import { Command, InvalidArgumentError } from "commander";
-import { deployCommand, logsCommand, statusCommand } from "./deploy.js";
+import { Command } from "commander";
+import { deployCommand, logsCommand, seconds, statusCommand } from "./deploy.js";
 import { lockBreakCommand, lockStatusCommand } from "./lock.js";
 import { kitDownCommand, kitUpCommand, localDownCommand, localUpCommand } from "./local.js";
 import { renderCommand } from "./render.js";
-
-function seconds(v: string): number {
-  const n = Number(v);
-  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n)) throw new InvalidArgumentError("give a whole number of seconds (0 to fail at once when the lock is held)");
-  return n;
-}
 
 const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
 
