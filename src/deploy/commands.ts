@@ -47,9 +47,9 @@ export const docker = {
     script("pull", [image, ...(configDir ? ["--config", configDir] : [])], `docker${configDir ? ` --config ${configDir}` : ""} pull -- ${image}`),
   load: (): Command => ({ argv: ["docker", "load"] }),
   imageId: (image: string): Command => ({ argv: ["docker", "image", "inspect", "--format", "{{.Id}}", "--", image] }),
-  /** Name, state, image id and spec label of a container, or exit 1 when it does not exist. */
-  inspect: (name: string): Command => ({
-    argv: ["docker", "container", "inspect", "--format", `{{.Name}} {{.State.Status}} {{.Image}} {{index .Config.Labels "${LABEL.spec}"}} {{index .Config.Labels "${LABEL.release}"}}`, "--", name],
+  /** Name, state, image id, spec and release labels of each container that exists, one per line; exit 1 when any does not. */
+  inspect: (...names: string[]): Command => ({
+    argv: ["docker", "container", "inspect", "--format", `{{.Name}} {{.State.Status}} {{.Image}} {{index .Config.Labels "${LABEL.spec}"}} {{index .Config.Labels "${LABEL.release}"}}`, "--", ...names],
   }),
   health: (name: string): Command => ({ argv: ["docker", "container", "inspect", "--format", "{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.State.Status}}", "--", name] }),
   rename: (from: string, to: string): Command => ({ argv: ["docker", "rename", "--", from, to] }),

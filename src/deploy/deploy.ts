@@ -104,12 +104,10 @@ async function deployLocked(s: Session, lock: DeployLock, plan: AppPlan, opts: D
   if (login && (early?.code !== 0 || held)) await s.step("login", () => s.retrying(() => s.run(login)));
 
   // The pull and the look-ups for a rollback share a round trip.
-  const [fetched, current, stale] = await s.step(plan.transfer === "stream" ? "stream" : "pull", () => Promise.all([
+  const [imageId, { current, prevExists }] = await s.step(plan.transfer === "stream" ? "stream" : "pull", () => Promise.all([
     s.retrying(() => fetchImage(s, plan, opts, loginDir)),
     s.retrying(() => inspectApp(s, plan.name)),
-    s.retrying(() => s.try(docker.inspect(`${plan.name}-prev`))),
   ]));
-  const imageId = fetched;
   const release = `r${createHash("sha256").update(imageId + plan.specHash).digest("hex").slice(0, 12)}`;
   if (current?.state === "running" && current.spec === plan.specHash && current.image === imageId) {
     await s.run(lockCmd.release(lock.dir, lock.token, loginDir));
@@ -117,7 +115,7 @@ async function deployLocked(s: Session, lock: DeployLock, plan: AppPlan, opts: D
     s.log(`${target} ${plan.name} already runs ${release}: nothing to do`);
     return { target, changed: false, release, imageId };
   }
-  const prev = await s.step("set-aside", () => setAside(s, lock, plan.name, current !== undefined, stale.code === 0));
+  const prev = await s.step("set-aside", () => setAside(s, lock, plan.name, current !== undefined, prevExists));
   try {
     await s.step("start", () => start(s, lock, plan, imageId, release));
     const health = await s.step("health", () => checkHealth(s, plan.name, plan.healthcheck));

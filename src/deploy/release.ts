@@ -12,11 +12,16 @@ export interface Current {
   readonly release: string;
 }
 
-export async function inspectApp(s: Session, name: string): Promise<Current | undefined> {
-  const r = await s.try(docker.inspect(name));
-  if (r.code !== 0) return undefined;
-  const [, state = "", image = "", spec = "", release = ""] = r.stdout.trim().split(" ");
-  return { state, image, spec, release };
+/** The running release and whether a set-aside one (NAME-prev) is left over, in one docker call. */
+export async function inspectApp(s: Session, name: string): Promise<{ current?: Current; prevExists: boolean }> {
+  const r = await s.try(docker.inspect(name, `${name}-prev`));
+  const found = new Map<string, Current>();
+  for (const line of r.stdout.split("\n").filter(Boolean)) {
+    const [n = "", state = "", image = "", spec = "", release = ""] = line.split(" ");
+    found.set(n.replace(/^\//, ""), { state, image, spec, release });
+  }
+  const current = found.get(name);
+  return { ...(current ? { current } : {}), prevExists: found.has(`${name}-prev`) };
 }
 
 /** Rename the running release out of the way and stop it, keeping it for a rollback. */

@@ -48,7 +48,7 @@ describe("deploy commands are exact argv arrays", () => {
     expect(docker.pull("r:5000/app:v2", ".berth/app/login-1").argv).toEqual(["sh", "-c", SCRIPTS.pull, "berth-pull", "r:5000/app:v2", "--config", ".berth/app/login-1"]);
     expect(SCRIPTS.pull).toBe('image=$1\nshift\ndocker "$@" pull -- "$image" >&2 && exec docker image inspect --format \'{{.Id}}\' -- "$image"');
     expect(docker.imageId("sha256:1").argv).toEqual(["docker", "image", "inspect", "--format", "{{.Id}}", "--", "sha256:1"]);
-    expect(docker.inspect("app").argv).toEqual(["docker", "container", "inspect", "--format", '{{.Name}} {{.State.Status}} {{.Image}} {{index .Config.Labels "berth.spec"}} {{index .Config.Labels "berth.release"}}', "--", "app"]);
+    expect(docker.inspect("app", "app-prev").argv).toEqual(["docker", "container", "inspect", "--format", '{{.Name}} {{.State.Status}} {{.Image}} {{index .Config.Labels "berth.spec"}} {{index .Config.Labels "berth.release"}}', "--", "app", "app-prev"]);
     expect(docker.health("app").argv).toEqual(["docker", "container", "inspect", "--format", "{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.State.Status}}", "--", "app"]);
     expect(docker.rename("app", "app-prev").argv).toEqual(["docker", "rename", "--", "app", "app-prev"]);
     expect(docker.stop("app-prev").argv).toEqual(["docker", "stop", "--time", "10", "--", "app-prev"]);
