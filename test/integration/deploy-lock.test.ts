@@ -69,7 +69,8 @@ describe("the deploy lock on a real VM", () => {
   it("two deploys started together run one after the other: the second waits, then its image runs, no -prev left", async () => {
     const calls: Call[] = [];
     const logs: Record<string, string[]> = { v1: [], v2: [] };
-    const run = (v: "v1" | "v2") => deploy(recording(v, calls), appPlan({ image: kit.appImages[v] }), { log: (l) => logs[v]?.push(l) });
+    // Each its own env, so neither is a no-op against what runs already.
+    const run = (v: "v1" | "v2") => deploy(recording(v, calls), appPlan({ image: kit.appImages[v], env: { RUN: v } }), { log: (l) => logs[v]?.push(l) });
     const [r1, r2] = await Promise.all([run("v1"), run("v2")]);
     expect([r1.changed, r2.changed]).toEqual([true, true]);
     const waited = (["v1", "v2"] as const).filter((v) => logs[v]?.some((l) => l.includes("waiting for the deploy lock of app: held by")));
