@@ -76,9 +76,17 @@ export const docker = {
 export const host = {
   bootstrapStatus: (): Command => ({ argv: ["cat", "--", "/var/lib/berth/status.json"] }),
   bootstrapLogTail: (): Command => ({ argv: ["tail", "-n", "40", "--", "/var/log/berth/bootstrap.log"] }),
-  /** HTTP status of a URL as seen from the host itself (000 when nothing answers). */
-  httpStatus: (url: string): Command => ({ argv: ["curl", "--silent", "--output", "/dev/null", "--max-time", "5", "--write-out", "%{http_code}", "--", url] }),
 };
+
+export interface FinishArgs {
+  readonly loginDir?: string;
+  readonly keep: number;
+  readonly imageId: string;
+  /** The set-aside container to remove. */
+  readonly prev?: string;
+}
+
+const finishArgs = (dir: string, token: string, o: FinishArgs) => [dir, token, o.loginDir ?? "", String(o.keep), o.imageId, o.prev ?? ""];
 
 /** The deploy lock and the bookkeeping around a release, as fixed scripts (see scripts.ts). */
 export const lock = {
@@ -88,8 +96,10 @@ export const lock = {
   break: (dir: string, token: string): Command => script("break", [dir, token], `berth lock break ${dir}/lock`),
   /** Run `cmd` on the host only while `token` still holds the lock in `dir`. */
   guard: (dir: string, token: string, cmd: Command): Command => ({ ...script("guard", [dir, token, ...cmd.argv], cmd.label ?? shellJoin(cmd.argv)), ...(cmd.stdin ? { stdin: cmd.stdin } : {}) }),
-  finish: (dir: string, token: string, o: { loginDir?: string; keep: number; imageId: string; prev?: string }): Command =>
-    script("finish", [dir, token, o.loginDir ?? "", String(o.keep), o.imageId, o.prev ?? ""], `berth finish ${dir}`),
+  finish: (dir: string, token: string, o: FinishArgs): Command => script("finish", finishArgs(dir, token, o), `berth finish ${dir}`),
+  /** The HTTP health check from the host, then (when it passes) finish, in one exec. */
+  checkThenFinish: (check: { url: string; status: number; timeoutSeconds: number }, container: string, dir: string, token: string, o: FinishArgs): Command =>
+    script("httpCheckThenFinish", [check.url, String(check.status), String(check.timeoutSeconds), container, ...finishArgs(dir, token, o)], `berth check ${check.url} and finish ${dir}`),
   release: (dir: string, token: string, loginDir?: string): Command => script("release", [dir, token, loginDir ?? ""], `berth release ${dir}/lock`),
   teardown: (dir: string, token: string, app: string, server?: string): Command => script("teardown", [dir, token, app, server ?? ""], `berth teardown ${app}`),
 };

@@ -14,6 +14,42 @@ const MINE = 'grep -qxF "token=$2" "$1/lock" 2>/dev/null';
 const NOT_MINE = `{ echo "berth: this deploy no longer holds the lock $1/lock" >&2; ${HELD}; }`;
 const SHOW = 'printf \'now=%s\\nbeat=%s\\n%s\\n\' "$(date +%s)" "$(stat -c %Y -- "$1/lock" 2>/dev/null)" "$held"';
 
+/**
+ * http_check URL WANT TIMEOUT CONTAINER: ask URL from the host itself until it answers WANT
+ * (0), the container is no longer running (3, prints state=…) or TIMEOUT seconds pass (4,
+ * prints code=…); every 50 ms for the first 3 s (most apps answer within one), then every 0.5 s.
+ */
+const HTTP_CHECK = [
+  "http_check() {",
+  '  end=$(( $(date +%s) + $3 ))',
+  "  n=0",
+  "  code=000",
+  '  while [ "$(date +%s)" -lt "$end" ]; do',
+  '    code=$(curl --silent --output /dev/null --max-time 5 --write-out "%{http_code}" -- "$1")',
+  '    if [ "$code" = "$2" ]; then return 0; fi',
+  '    state=$(docker container inspect --format "{{.State.Status}}" -- "$4" 2>/dev/null) || state=missing',
+  '    if [ "$state" != running ]; then echo "state=$state"; return 3; fi',
+  "    n=$((n + 1))",
+  '    if [ "$n" -lt 60 ]; then sleep 0.05; else sleep 0.5; fi',
+  "  done",
+  '  echo "code=$code"',
+  "  return 4",
+  "}",
+].join("\n");
+
+const FINISH = [
+  "umask 077",
+  `${MINE} || ${NOT_MINE}`,
+  'if [ -n "$6" ]; then docker rm --force --volumes -- "$6" >/dev/null || exit 1; fi',
+  '{ printf \'%s\\n\' "$5"; grep -x \'sha256:[0-9a-f]*\' "$1/images" 2>/dev/null | grep -vxF -- "$5"; } > "$1/images.new"',
+  'head -n "$4" "$1/images.new" > "$1/images"',
+  'tail -n "+$(($4 + 1))" "$1/images.new" | xargs -r docker image rm -- >/dev/null 2>&1',
+  'rm -f -- "$1/images.new" "$1"/*.env',
+  'if [ -n "$3" ]; then rm -rf -- "$3"; fi',
+  "find \"$1\" -maxdepth 1 -name 'login-*' -mmin +60 -exec rm -rf -- {} +",
+  'rm -f -- "$1/lock"',
+].join("\n");
+
 export const SCRIPTS = {
   /** DIR TOKEN HOLDER: take the lock (exit 0), or print it and exit 75. Taking it again with the same token succeeds. */
   acquire: [
@@ -46,18 +82,9 @@ export const SCRIPTS = {
    * beyond KEEP, remove env-files of older berth versions, this deploy's login directory and
    * login directories abandoned for an hour, then release the lock.
    */
-  finish: [
-    "umask 077",
-    `${MINE} || ${NOT_MINE}`,
-    'if [ -n "$6" ]; then docker rm --force --volumes -- "$6" >/dev/null || exit 1; fi',
-    '{ printf \'%s\\n\' "$5"; grep -x \'sha256:[0-9a-f]*\' "$1/images" 2>/dev/null | grep -vxF -- "$5"; } > "$1/images.new"',
-    'head -n "$4" "$1/images.new" > "$1/images"',
-    'tail -n "+$(($4 + 1))" "$1/images.new" | xargs -r docker image rm -- >/dev/null 2>&1',
-    'rm -f -- "$1/images.new" "$1"/*.env',
-    'if [ -n "$3" ]; then rm -rf -- "$3"; fi',
-    "find \"$1\" -maxdepth 1 -name 'login-*' -mmin +60 -exec rm -rf -- {} +",
-    'rm -f -- "$1/lock"',
-  ].join("\n"),
+  finish: FINISH,
+  /** URL WANT TIMEOUT CONTAINER, then finish's DIR TOKEN LOGINDIR KEEP IMAGEID PREV: finish as soon as the check passes, in the same exec. */
+  httpCheckThenFinish: `${HTTP_CHECK}\nhttp_check "$1" "$2" "$3" "$4" || exit $?\nshift 4\n${FINISH}`,
   /** DIR TOKEN LOGINDIR: after a failed or no-op deploy: remove the login directory, and env-files and the lock if held. */
   release: [
     'if [ -n "$3" ]; then rm -rf -- "$3"; fi',

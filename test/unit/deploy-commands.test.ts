@@ -58,7 +58,6 @@ describe("deploy commands are exact argv arrays", () => {
     expect(docker.logs("app", false).argv).toEqual(["docker", "logs", "--tail", "100", "--", "app"]);
     expect(host.bootstrapStatus().argv).toEqual(["cat", "--", "/var/lib/berth/status.json"]);
     expect(host.bootstrapLogTail().argv).toEqual(["tail", "-n", "40", "--", "/var/log/berth/bootstrap.log"]);
-    expect(host.httpStatus("http://127.0.0.1:80/").argv).toEqual(["curl", "--silent", "--output", "/dev/null", "--max-time", "5", "--write-out", "%{http_code}", "--", "http://127.0.0.1:80/"]);
   });
 
   it("the lock and the bookkeeping are fixed scripts whose values travel as arguments", () => {
@@ -72,6 +71,12 @@ describe("deploy commands are exact argv arrays", () => {
     });
     expect(lock.finish(".berth/app", "t0", { loginDir: ".berth/app/login-t0", keep: 3, imageId: "sha256:1", prev: "app-prev" }).argv).toEqual(["sh", "-c", SCRIPTS.finish, "berth-finish", ".berth/app", "t0", ".berth/app/login-t0", "3", "sha256:1", "app-prev"]);
     expect(lock.finish(".berth/app", "t0", { keep: 1, imageId: "sha256:1" }).argv).toEqual(["sh", "-c", SCRIPTS.finish, "berth-finish", ".berth/app", "t0", "", "1", "sha256:1", ""]);
+    expect(lock.checkThenFinish({ url: "http://127.0.0.1:80/", status: 200, timeoutSeconds: 60 }, "app", ".berth/app", "t0", { keep: 3, imageId: "sha256:1" })).toEqual({
+      argv: ["sh", "-c", SCRIPTS.httpCheckThenFinish, "berth-httpCheckThenFinish", "http://127.0.0.1:80/", "200", "60", "app", ".berth/app", "t0", "", "3", "sha256:1", ""],
+      label: "berth check http://127.0.0.1:80/ and finish .berth/app",
+    });
+    expect(SCRIPTS.httpCheckThenFinish).toContain('code=$(curl --silent --output /dev/null --max-time 5 --write-out "%{http_code}" -- "$1")');
+    expect(SCRIPTS.httpCheckThenFinish.endsWith(`http_check "$1" "$2" "$3" "$4" || exit $?\nshift 4\n${SCRIPTS.finish}`)).toBe(true);
     expect(lock.release(".berth/app", "t0").argv).toEqual(["sh", "-c", SCRIPTS.release, "berth-release", ".berth/app", "t0", ""]);
     expect(lock.teardown(".berth/app", "t0", "app", "r:5000").argv).toEqual(["sh", "-c", SCRIPTS.teardown, "berth-teardown", ".berth/app", "t0", "app", "r:5000"]);
   });
