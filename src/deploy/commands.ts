@@ -97,9 +97,11 @@ export const lock = {
   /** Run `cmd` on the host only while `token` still holds the lock in `dir`. */
   guard: (dir: string, token: string, cmd: Command): Command => ({ ...script("guard", [dir, token, ...cmd.argv], cmd.label ?? shellJoin(cmd.argv)), ...(cmd.stdin ? { stdin: cmd.stdin } : {}) }),
   finish: (dir: string, token: string, o: FinishArgs): Command => script("finish", finishArgs(dir, token, o), `berth finish ${dir}`),
-  /** The HTTP health check from the host, then (when it passes) finish, in one exec. */
-  checkThenFinish: (check: { url: string; status: number; timeoutSeconds: number }, container: string, dir: string, token: string, o: FinishArgs): Command =>
-    script("httpCheckThenFinish", [check.url, String(check.status), String(check.timeoutSeconds), container, ...finishArgs(dir, token, o)], `berth check ${check.url} and finish ${dir}`),
+  /** Start `run` (a docker.run command), check it over HTTP from the host, and finish when it passed: one exec. */
+  launch: (dir: string, token: string, o: FinishArgs, check: { url: string; status: number; timeoutSeconds: number }, container: string, run: Command): Command => ({
+    ...script("launch", [...finishArgs(dir, token, o), check.url, String(check.status), String(check.timeoutSeconds), container, ...run.argv], `berth launch ${container}: ${shellJoin(run.argv)}, check ${check.url}, finish ${dir}`),
+    ...(run.stdin ? { stdin: run.stdin } : {}),
+  }),
   release: (dir: string, token: string, loginDir?: string): Command => script("release", [dir, token, loginDir ?? ""], `berth release ${dir}/lock`),
   teardown: (dir: string, token: string, app: string, server?: string): Command => script("teardown", [dir, token, app, server ?? ""], `berth teardown ${app}`),
 };

@@ -7,13 +7,12 @@
  */
 import { createHash } from "node:crypto";
 import { Transform, type Readable } from "node:stream";
-import { docker, lock as lockCmd, type Command } from "./commands.js";
+import { docker, lock as lockCmd } from "./commands.js";
 import { ConnectError, DeployError, HostKeyError, asDeployError } from "./errors.js";
-import { checkHealth, checkUrl, httpOutcome } from "./health.js";
-import type { ExecResult, Executor } from "./executor.js";
+import type { Executor } from "./executor.js";
 import { DeployLock, type Holder } from "./lock.js";
 import type { AppPlan } from "./plan.js";
-import { inspectApp, rollback, setAside, start } from "./release.js";
+import { inspectApp, launch, rollback, setAside } from "./release.js";
 import { Session, type Log } from "./session.js";
 import { readStatus, waitForBootstrap } from "./wait.js";
 
@@ -116,33 +115,15 @@ async function deployLocked(s: Session, lock: DeployLock, plan: AppPlan, opts: D
     return { target, changed: false, release, imageId };
   }
   const prev = await s.step("set-aside", () => setAside(s, lock, plan.name, current !== undefined, prevExists));
-  // The old container, the image history beyond keepReleases, the login's config and the lock, in one command.
-  const finishArgs = { ...(loginDir ? { loginDir } : {}), keep: plan.keepReleases, imageId, ...(prev ? { prev } : {}) };
-  const check = plan.healthcheck;
-  let finished: { cmd: Command; result: ExecResult } | undefined;
-  try {
-    await s.step("start", () => start(s, lock, plan, imageId, release));
-    let health;
-    if (check.type === "http") {
-      // Checked from the host in one exec that also finishes the release as soon as it passes.
-      const cmd = lockCmd.checkThenFinish({ url: checkUrl(check), status: check.status, timeoutSeconds: check.timeoutSeconds }, plan.name, lock.dir, lock.token, finishArgs);
-      const result = await s.step("health+cleanup", () => s.try(cmd));
-      health = httpOutcome(check, plan.name, result) ?? { ok: true, detail: "" };
-      if (health.ok) finished = { cmd, result };
-    } else {
-      health = await s.step("health", () => checkHealth(s, plan.name, check));
-    }
-    if (!health.ok) throw new DeployError(target, `health check failed: ${health.detail}`);
-  } catch (e) {
+  // After the check: the old container, the image history beyond keepReleases, the login's config and the lock.
+  const finish = { ...(loginDir ? { loginDir } : {}), keep: plan.keepReleases, imageId, ...(prev ? { prev } : {}) };
+  const { failed } = await launch(s, lock, plan, imageId, release, finish);
+  if (failed !== undefined) {
     const logs = await s.try(docker.logs(plan.name, false, 20));
     await s.step("rollback", () => rollback(s, lock, plan.name, prev));
-    const why = e instanceof DeployError ? e.detail : (e as Error).message;
     const tail = (logs.stdout + logs.stderr).trim();
-    throw new DeployError(target, `${why}; rolled back to ${prev ? "the previous release" : "no container (first deploy)"}${tail ? `\nlast log lines of the failed release:\n${tail}` : ""}`);
+    throw new DeployError(target, `${failed}; rolled back to ${prev ? "the previous release" : "no container (first deploy)"}${tail ? `\nlast log lines of the failed release:\n${tail}` : ""}`);
   }
-  // The release passed: a failure of the bookkeeping now is reported, not rolled back.
-  if (!finished) await s.step("cleanup", () => s.run(lockCmd.finish(lock.dir, lock.token, finishArgs)));
-  else if (finished.result.code !== 0) throw s.failure(finished.cmd, finished.result);
   state.released = true;
   return { target, changed: true, release, imageId };
 }

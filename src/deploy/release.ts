@@ -1,5 +1,7 @@
-/** The steps around one release on a host: set the running one aside, start the new one, roll back. */
-import { LABEL, docker } from "./commands.js";
+/** The steps around one release on a host: set the running one aside, start and check the new one, finish or roll back. */
+import { LABEL, docker, lock as lockCmd, type Command, type FinishArgs } from "./commands.js";
+import { LockError, type DeployError } from "./errors.js";
+import { checkHealth, checkUrl, httpOutcome } from "./health.js";
 import type { DeployLock } from "./lock.js";
 import type { AppPlan } from "./plan.js";
 import { Sensitive } from "./sensitive.js";
@@ -41,13 +43,46 @@ export function envFileBody(plan: AppPlan): Sensitive | undefined {
   return new Sensitive(keys.map((k) => `${k}=${plan.secretEnv[k]?.reveal() ?? ""}\n`).join(""));
 }
 
-export async function start(s: Session, lock: DeployLock, plan: AppPlan, imageId: string, release: string): Promise<void> {
+function runCommand(plan: AppPlan, imageId: string, release: string): Command {
   const envFile = envFileBody(plan);
-  await s.run(lock.guard(docker.run({
+  return docker.run({
     name: plan.name, image: imageId, ports: plan.ports, env: plan.env, volumes: plan.volumes, restart: plan.restart, args: plan.args,
     ...(envFile ? { envFile } : {}),
     labels: { [LABEL.app]: plan.name, [LABEL.release]: release, [LABEL.spec]: plan.specHash, "berth.image": plan.image },
-  })));
+  });
+}
+
+/** Why the new release failed (it is to be rolled back), or undefined when it passed and is finished. */
+export type Launched = { readonly failed: string } | { readonly failed?: undefined };
+
+/**
+ * Start the new release, check its health, and finish (old container, image history, login,
+ * lock). An HTTP check does all three in one exec on the host; the others take three steps.
+ * Failures of the release come back as `failed` (roll it back); a failure after it passed, or a
+ * lost lock, is thrown (nothing to roll back, or nothing this deploy may touch).
+ */
+export async function launch(s: Session, lock: DeployLock, plan: AppPlan, imageId: string, release: string, finish: FinishArgs): Promise<Launched> {
+  const run = runCommand(plan, imageId, release);
+  const check = plan.healthcheck;
+  if (check.type === "http") {
+    const cmd = lockCmd.launch(lock.dir, lock.token, finish, { url: checkUrl(check), status: check.status, timeoutSeconds: check.timeoutSeconds }, plan.name, run);
+    const r = await s.step("start+health+cleanup", () => s.try(cmd));
+    if (r.code === 5) return { failed: s.failure(run, { ...r, code: Number(/^run=(\d+)$/m.exec(r.stdout)?.[1] ?? 5) }).detail };
+    const health = httpOutcome(check, plan.name, r);
+    if (health && !health.ok) return { failed: `health check failed: ${health.detail}` };
+    if (r.code !== 0) throw s.failure(cmd, r);
+    return {};
+  }
+  try {
+    await s.step("start", () => s.run(lock.guard(run)));
+  } catch (e) {
+    if (e instanceof LockError) throw e;
+    return { failed: (e as DeployError).detail ?? (e as Error).message };
+  }
+  const health = await s.step("health", () => checkHealth(s, plan.name, check));
+  if (!health.ok) return { failed: `health check failed: ${health.detail}` };
+  await s.step("cleanup", () => s.run(lockCmd.finish(lock.dir, lock.token, finish)));
+  return {};
 }
 
 export async function rollback(s: Session, lock: DeployLock, name: string, prev: string | undefined): Promise<void> {

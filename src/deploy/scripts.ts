@@ -83,8 +83,22 @@ export const SCRIPTS = {
    * login directories abandoned for an hour, then release the lock.
    */
   finish: FINISH,
-  /** URL WANT TIMEOUT CONTAINER, then finish's DIR TOKEN LOGINDIR KEEP IMAGEID PREV: finish as soon as the check passes, in the same exec. */
-  httpCheckThenFinish: `${HTTP_CHECK}\nhttp_check "$1" "$2" "$3" "$4" || exit $?\nshift 4\n${FINISH}`,
+  /**
+   * DIR TOKEN LOGINDIR KEEP IMAGEID PREV URL WANT TIMEOUT CONTAINER RUN-ARGV…: while the lock is
+   * held, start the release (RUN-ARGV, `docker run …`, its env-file on stdin; exit 5 when it
+   * fails), check it over HTTP from the host (exit 3 or 4 when that fails), and finish as soon as
+   * it passes: one exec from start to released lock.
+   */
+  launch: [
+    `${MINE} || ${NOT_MINE}`,
+    HTTP_CHECK,
+    'dir=$1 token=$2 login=$3 keep=$4 id=$5 prev=$6 url=$7 want=$8 wait=$9 name=${10}',
+    "shift 10",
+    '"$@" >/dev/null || { echo "run=$?"; exit 5; }',
+    'http_check "$url" "$want" "$wait" "$name" || exit $?',
+    'set -- "$dir" "$token" "$login" "$keep" "$id" "$prev"',
+    FINISH,
+  ].join("\n"),
   /** DIR TOKEN LOGINDIR: after a failed or no-op deploy: remove the login directory, and env-files and the lock if held. */
   release: [
     'if [ -n "$3" ]; then rm -rf -- "$3"; fi',

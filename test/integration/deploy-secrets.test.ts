@@ -11,6 +11,7 @@ import { appSchema } from "../../src/config/sections/app.js";
 import { appDeploymentProvider, splitAppSecrets } from "../../src/components/app-deployment.js";
 import { docker, lock as lockCmd } from "../../src/deploy/commands.js";
 import { deploy, DeployError } from "../../src/deploy/deploy.js";
+import { DeployLock } from "../../src/deploy/lock.js";
 import { Sensitive } from "../../src/deploy/sensitive.js";
 import { Session } from "../../src/deploy/session.js";
 import type { SshExecutor } from "../../src/deploy/ssh.js";
@@ -124,7 +125,9 @@ describe("values starting with - are never options", () => {
     expect(login.code).not.toBe(0);
     expect(login.stdout + login.stderr).not.toContain("Usage:");
     // The HTTP check: curl takes --help as the URL (nothing answers), docker inspect as a container name.
-    expect(await s.try(lockCmd.checkThenFinish({ url: "--help", status: 200, timeoutSeconds: 5 }, "--help", ".berth/x", "t", { keep: 1, imageId: "sha256:0" }))).toEqual({ code: 3, stdout: "state=missing\n", stderr: "" });
+    const held = new DeployLock(s, "x");
+    expect(await held.tryAcquire()).toBeUndefined();
+    expect(await s.try(lockCmd.launch(held.dir, held.token, { keep: 1, imageId: "sha256:0" }, { url: "--help", status: 200, timeoutSeconds: 5 }, "--help", { argv: ["true"] }))).toEqual({ code: 3, stdout: "state=missing\n", stderr: "" });
     await inVm("rm -rf ~debian/.berth/x");
   });
 

@@ -71,12 +71,16 @@ describe("deploy commands are exact argv arrays", () => {
     });
     expect(lock.finish(".berth/app", "t0", { loginDir: ".berth/app/login-t0", keep: 3, imageId: "sha256:1", prev: "app-prev" }).argv).toEqual(["sh", "-c", SCRIPTS.finish, "berth-finish", ".berth/app", "t0", ".berth/app/login-t0", "3", "sha256:1", "app-prev"]);
     expect(lock.finish(".berth/app", "t0", { keep: 1, imageId: "sha256:1" }).argv).toEqual(["sh", "-c", SCRIPTS.finish, "berth-finish", ".berth/app", "t0", "", "1", "sha256:1", ""]);
-    expect(lock.checkThenFinish({ url: "http://127.0.0.1:80/", status: 200, timeoutSeconds: 60 }, "app", ".berth/app", "t0", { keep: 3, imageId: "sha256:1" })).toEqual({
-      argv: ["sh", "-c", SCRIPTS.httpCheckThenFinish, "berth-httpCheckThenFinish", "http://127.0.0.1:80/", "200", "60", "app", ".berth/app", "t0", "", "3", "sha256:1", ""],
-      label: "berth check http://127.0.0.1:80/ and finish .berth/app",
+    const envFile = new Sensitive("A=b\n");
+    const run = docker.run({ name: "app", image: "sha256:1", ports: [], env: {}, envFile, volumes: [], restart: "no", labels: {}, args: [] });
+    expect(lock.launch(".berth/app", "t0", { keep: 3, imageId: "sha256:1", prev: "app-prev" }, { url: "http://127.0.0.1:80/", status: 200, timeoutSeconds: 60 }, "app", run)).toEqual({
+      argv: ["sh", "-c", SCRIPTS.launch, "berth-launch", ".berth/app", "t0", "", "3", "sha256:1", "app-prev", "http://127.0.0.1:80/", "200", "60", "app",
+        "docker", "run", "--detach", "--name", "app", "--restart", "no", "--env-file", "/dev/stdin", "--", "sha256:1"],
+      label: "berth launch app: 'docker' 'run' '--detach' '--name' 'app' '--restart' 'no' '--env-file' '/dev/stdin' '--' 'sha256:1', check http://127.0.0.1:80/, finish .berth/app",
+      stdin: envFile,
     });
-    expect(SCRIPTS.httpCheckThenFinish).toContain('code=$(curl --silent --output /dev/null --max-time 5 --write-out "%{http_code}" -- "$1")');
-    expect(SCRIPTS.httpCheckThenFinish.endsWith(`http_check "$1" "$2" "$3" "$4" || exit $?\nshift 4\n${SCRIPTS.finish}`)).toBe(true);
+    expect(SCRIPTS.launch).toContain('code=$(curl --silent --output /dev/null --max-time 5 --write-out "%{http_code}" -- "$1")');
+    expect(SCRIPTS.launch.endsWith(`set -- "$dir" "$token" "$login" "$keep" "$id" "$prev"\n${SCRIPTS.finish}`)).toBe(true);
     expect(lock.release(".berth/app", "t0").argv).toEqual(["sh", "-c", SCRIPTS.release, "berth-release", ".berth/app", "t0", ""]);
     expect(lock.teardown(".berth/app", "t0", "app", "r:5000").argv).toEqual(["sh", "-c", SCRIPTS.teardown, "berth-teardown", ".berth/app", "t0", "app", "r:5000"]);
   });
