@@ -102,6 +102,7 @@ export const lock = {
     ...script("launch", [...finishArgs(dir, token, o), check.url, String(check.status), String(check.timeoutSeconds), container, ...run.argv], `berth launch ${container}: ${shellJoin(run.argv)}, check ${check.url}, finish ${dir}`),
     ...(run.stdin ? { stdin: run.stdin } : {}),
   }),
+  verdict: (dir: string, token: string): Command => script("verdict", [dir, token], `berth verdict ${dir}/lock`),
   release: (dir: string, token: string, loginDir?: string): Command => script("release", [dir, token, loginDir ?? ""], `berth release ${dir}/lock`),
   teardown: (dir: string, token: string, app: string, server?: string): Command => script("teardown", [dir, token, app, server ?? ""], `berth teardown ${app}`),
 };

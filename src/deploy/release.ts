@@ -5,7 +5,7 @@ import { checkHealth, checkUrl, httpOutcome } from "./health.js";
 import type { DeployLock } from "./lock.js";
 import type { AppPlan } from "./plan.js";
 import { Sensitive } from "./sensitive.js";
-import type { Session } from "./session.js";
+import { CONNECTION_LOST, type Session } from "./session.js";
 
 export interface Current {
   readonly state: string;
@@ -66,7 +66,14 @@ export async function launch(s: Session, lock: DeployLock, plan: AppPlan, imageI
   const check = plan.healthcheck;
   if (check.type === "http") {
     const cmd = lockCmd.launch(lock.dir, lock.token, finish, { url: checkUrl(check), status: check.status, timeoutSeconds: check.timeoutSeconds }, plan.name, run);
-    const r = await s.step("start+health+cleanup", () => s.try(cmd));
+    const began = Date.now();
+    let r;
+    try {
+      r = await s.step("start+health+cleanup", () => s.try(cmd));
+    } catch (e) {
+      if (!CONNECTION_LOST.test((e as Error).message)) throw e;
+      return afterDrop(s, lock, began + (check.timeoutSeconds + 15) * 1000);
+    }
     if (r.code === 5) return { failed: s.failure(run, { ...r, code: Number(/^run=(\d+)$/m.exec(r.stdout)?.[1] ?? 5) }).detail };
     const health = httpOutcome(check, plan.name, r);
     if (health && !health.ok) return { failed: `health check failed: ${health.detail}` };
@@ -83,6 +90,20 @@ export async function launch(s: Session, lock: DeployLock, plan: AppPlan, imageI
   if (!health.ok) return { failed: `health check failed: ${health.detail}` };
   await s.step("cleanup", () => s.run(lockCmd.finish(lock.dir, lock.token, finish)));
   return {};
+}
+
+/**
+ * The connection dropped while the host ran launch, which goes on without it: ask the host (on a
+ * new connection) until launch has released the lock (it passed) or ended without (it failed).
+ */
+async function afterDrop(s: Session, lock: DeployLock, deadline: number): Promise<Launched> {
+  s.log(`${s.ex.target} connection lost during the health check; asking the host how it ended`);
+  for (;;) {
+    const said = (await s.retrying(() => s.run(lockCmd.verdict(lock.dir, lock.token)))).stdout.trim();
+    if (said === "released") return {};
+    if (said === "stopped" || Date.now() > deadline) return { failed: "the connection dropped during the health check, and the release did not pass it" };
+    await new Promise((r) => setTimeout(r, 1000));
+  }
 }
 
 export async function rollback(s: Session, lock: DeployLock, name: string, prev: string | undefined): Promise<void> {

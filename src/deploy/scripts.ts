@@ -99,6 +99,17 @@ export const SCRIPTS = {
     'set -- "$dir" "$token" "$login" "$keep" "$id" "$prev"',
     FINISH,
   ].join("\n"),
+  /**
+   * DIR TOKEN: after the connection dropped during launch, what became of it: `released` (it
+   * passed and finished), `running` (still checking), `stopped` (it ended without finishing, so the
+   * lock is still this deploy's), `unknown` (no pgrep to tell running from stopped).
+   */
+  verdict: [
+    `${MINE} || { echo released; exit 0; }`,
+    "if ! command -v pgrep >/dev/null 2>&1; then echo unknown",
+    'elif pgrep -f -- "berth-launch $1 $2" >/dev/null; then echo running',
+    "else echo stopped; fi",
+  ].join("\n"),
   /** DIR TOKEN LOGINDIR: after a failed or no-op deploy: remove the login directory, and env-files and the lock if held. */
   release: [
     'if [ -n "$3" ]; then rm -rf -- "$3"; fi',

@@ -116,6 +116,33 @@ describe("deploy over SSH", () => {
     expect(await answer()).toBe("v1\n");
   });
 
+  it("a connection cut while the host starts and checks the release: the host finishes it, or it is rolled back", async () => {
+    const cutDuringLaunch = (): Executor => {
+      let cut = false;
+      return {
+        target: ex.target,
+        exec: (argv, opts) => {
+          if (!cut && argv[3] === "berth-launch") {
+            cut = true;
+            setTimeout(() => ex.destroy(), 150);
+          }
+          return ex.exec(argv, opts);
+        },
+        upload: (p, c, m) => ex.upload(p, c, m),
+        close: () => ex.close(),
+      };
+    };
+    const passed = await deploy(cutDuringLaunch(), appPlan({ image: kit.appImages.v2, env: { CUT: "1" } }), { log });
+    expect(passed.changed).toBe(true);
+    expect(lines.some((l) => l.endsWith("connection lost during the health check; asking the host how it ended"))).toBe(true);
+    expect(await answer()).toBe("v2\n");
+    expect(await inVm("docker ps -a --format '{{.Names}}'; ls -A ~debian/.berth/app")).toBe("app\nimages\n");
+    const err = await deploy(cutDuringLaunch(), appPlan({ image: kit.appImages.broken, healthcheck: { type: "http", path: "/", timeoutSeconds: 3 } }), { log }).catch((e: unknown) => e);
+    expect((err as Error).message.split("\n")[0]).toBe(`${ex.target}: the connection dropped during the health check, and the release did not pass it; rolled back to the previous release`);
+    expect(await answer()).toBe("v2\n");
+    expect(await inVm("docker ps -a --format '{{.Names}}'; ls -A ~debian/.berth/app")).toBe("app\nimages\n");
+  });
+
   it("delivers env values and container args byte-exact into the container (200 generated values, real deploys)", async () => {
     const special = fc.constantFrom("'", '"', "$(id)", "`id`", "\n", "*", "?", "[a]", "\\", " ", "~", ";", "|", "&", "$HOME", "\t", "中文", "é", "😀", "--", "-e");
     const value = fc.array(fc.oneof(special, fc.string({ unit: "binary", maxLength: 6 })), { maxLength: 6 }).map((parts) => parts.join("")).filter((v) => !/\p{Cs}/u.test(v) && !v.includes("\0"));
