@@ -5,7 +5,8 @@
  *    check over raw ssh2 connections;
  *  - a no-op redeploy (target under 1 s);
  *  - deploying to N VMs at once vs one VM alone (target ≤ 3×).
- * The image is removed from the VM before each measured pull, so both sides pull it.
+ * The image is removed from the VM before each measured pull, so both sides pull it; one
+ * warm-up round runs first and is not counted.
  *
  *   npx tsx bench/deploy.ts [vms=4] [runs=3]
  */
@@ -53,18 +54,23 @@ console.error(`load average before the runs: ${load()}`);
 const floor: number[] = [];
 const full: number[] = [];
 const noop: number[] = [];
-for (let r = 0; r < runs; r++) {
+// One warm-up round (not counted): the first login, pull and run on a fresh VM are slower for both.
+for (let r = -1; r < runs; r++) {
   await reset(first);
-  floor.push(await secs(async () => {
+  const f = await secs(async () => {
     await raw(first, `docker login --username ${kit.registryUser} --password-stdin ${kit.registry} >/dev/null`, kit.registryPassword);
     await raw(first, `docker pull -q ${kit.appImages.v1} >/dev/null && docker run -d --name floor -p 8080:8080 ${kit.appImages.v1} >/dev/null && for i in $(seq 1 50); do curl -sf http://127.0.0.1:8080/ >/dev/null && exit 0; sleep 0.1; done; exit 1`);
-  }));
+  });
   await reset(first);
   const ex = executor(first);
-  full.push(await secs(() => deploy(ex, appPlan(), { log })));
-  noop.push(await secs(() => deploy(ex, appPlan(), { log })));
+  const b = await secs(() => deploy(ex, appPlan(), { log }));
+  const n = await secs(() => deploy(ex, appPlan(), { log }));
   await ex.close();
-  console.error(`run ${r + 1}: floor ${floor.at(-1)?.toFixed(2)} s, berth ${full.at(-1)?.toFixed(2)} s (${((full.at(-1) ?? 0) / (floor.at(-1) ?? 1)).toFixed(2)}×), no-op ${noop.at(-1)?.toFixed(2)} s`);
+  if (r < 0) continue;
+  floor.push(f);
+  full.push(b);
+  noop.push(n);
+  console.error(`run ${r + 1}: floor ${f.toFixed(2)} s, berth ${b.toFixed(2)} s (${(b / f).toFixed(2)}×), no-op ${n.toFixed(2)} s`);
 }
 console.error(`load average after the runs: ${load()}`);
 
