@@ -3,12 +3,11 @@ import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import ssh2 from "ssh2";
 import { ConnectError, SshAuthError } from "../../src/deploy/errors.js";
 import { KnownHosts, defaultKnownHostsPath } from "../../src/deploy/known-hosts.js";
 import { Sensitive } from "../../src/deploy/sensitive.js";
 import { HostKeyError, SshExecutor } from "../../src/deploy/ssh.js";
-import { readKnownHosts, startSshd, type Sshd } from "../helpers/sshd.js";
+import { readKnownHosts, sshKeyPair, startSshd, type Sshd } from "../helpers/sshd.js";
 
 describe("SshExecutor against a real sshd", () => {
   let sshd: Sshd;
@@ -98,7 +97,7 @@ describe("SshExecutor against a real sshd", () => {
 
   it("records a first-seen host key only once the connection is ready: a refused login leaves the store empty", async () => {
     const kh = known();
-    const stranger = ssh2.utils.generateKeyPairSync("ed25519").private;
+    const stranger = sshKeyPair().private;
     const e = new SshExecutor({ host: "127.0.0.1", port: sshd.port, username: sshd.user, privateKey: new Sensitive(stranger), privateKeySource: "the key /tmp/stranger", knownHosts: kh });
     const err = await e.exec(["true"]).catch((x: unknown) => x);
     expect(err).toBeInstanceOf(SshAuthError);
