@@ -82,7 +82,7 @@ const many = await secs(async () => outcomes.push(...(await deployAll(hosts.map(
 for (const vm of hosts) await destroyVm(vm.name);
 
 console.log("| deploy | median (s) | runs (s) | ratio |\n|---|---|---|---|");
-console.log(`| floor: docker login + pull + run + HTTP check over one raw ssh2 connection | ${median(floor).toFixed(2)} | ${floor.map((x) => x.toFixed(2)).join(", ")} | 1.00× |`);
+console.log(`| floor: docker login + pull + run + HTTP check over raw ssh2 connections | ${median(floor).toFixed(2)} | ${floor.map((x) => x.toFixed(2)).join(", ")} | 1.00× |`);
 console.log(`| berth deploy (lock, wait, login, pull, set aside, run, health check, cleanup) | ${median(full).toFixed(2)} | ${full.map((x) => x.toFixed(2)).join(", ")} | ${(median(full) / median(floor)).toFixed(2)}× (per run ${full.map((x, i) => (x / (floor[i] ?? 1)).toFixed(2)).join(", ")}; target ≤ 1.2×) |`);
 console.log(`| no-op redeploy | ${median(noop).toFixed(2)} | ${noop.map((x) => x.toFixed(2)).join(", ")} | target < 1 s |`);
 console.log(`| deploy to 1 VM | ${one.toFixed(2)} | | 1.00× |`);
