@@ -20,7 +20,7 @@ if (child) {
   const outs: Promise<unknown>[] = [];
   for (let i = 0; i < n; i++) {
     const r = load({
-      "berth:host": { provider: "digitalocean", name: `student-${i}`, sshKeys: ["aa:bb"] },
+      "berth:host": { provider: "digitalocean", name: `student-${i}`, sshKeys: ["3b:16:bf:6e:a4:2c:19:7d:2e:6a:0b:5f:9c:44:1e:d0"] },
       "berth:bootstrap": { mirror: ["aliyun", "tuna"] },
       "berth:app": { image: "registry.lab:5000/course/app:v1", ports: ["8080:8080"] },
     }, { baseDir: process.cwd() });

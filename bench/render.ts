@@ -5,6 +5,7 @@
  *
  *   npx tsx bench/render.ts
  */
+import { readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { stringify } from "yaml";
 import { hostFiles, render } from "../src/bootstrap/render.js";
@@ -17,8 +18,8 @@ function env2k(): string {
 }
 
 const STACKS: Record<string, Record<string, unknown>> = {
-  typical: { "berth:host": { provider: "digitalocean", os: "ubuntu-24.04", sshKeys: ["3b:16:bf"] }, "berth:bootstrap": { mirror: ["aliyun", "tuna"], docker: { users: ["alice"] }, conda: { mirror: "tuna" } } },
-  "env 2 KB": { "berth:host": { provider: "tencentcloud", os: "ubuntu-22.04", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBench bench" }, "berth:bootstrap": { mirror: ["tencent-internal", "tencent"], docker: { registryMirrors: ["tencent-internal"] }, conda: { mirror: "tuna", env: { text: env2k() } } } },
+  typical: { "berth:host": { provider: "digitalocean", os: "ubuntu-24.04", sshKeys: ["3b:16:bf:6e:a4:2c:19:7d:2e:6a:0b:5f:9c:44:1e:d0"] }, "berth:bootstrap": { mirror: ["aliyun", "tuna"], docker: { users: ["alice"] }, conda: { mirror: "tuna" } } },
+  "env 2 KB": { "berth:host": { provider: "tencentcloud", os: "ubuntu-22.04", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: readFileSync(new URL("../stacks/Pulumi.tencent.yaml", import.meta.url), "utf8").match(/ssh-rsa [^"]+/)?.[0] }, "berth:bootstrap": { mirror: ["tencent-internal", "tencent"], docker: { registryMirrors: ["tencent-internal"] }, conda: { mirror: "tuna", env: { text: env2k() } } } },
 };
 
 /** Median of `runs` timings of fn, in milliseconds, after warm-up. */

@@ -1,7 +1,10 @@
-/** `pulumi up` runs this: one DockerHost from stacks/Pulumi.<stack>.yaml, and its outputs. */
-import { program } from "./program.js";
+/**
+ * `pulumi up` runs this: one DockerHost from stacks/Pulumi.<stack>.yaml and its outputs, or — for
+ * a lab stack — one host per student and the lab's outputs (undefined outputs are not exported).
+ */
+import { main } from "./program.js";
 
-const out = program();
+const out = await main();
 
 export const publicIp = out.publicIp;
 export const sshUser = out.sshUser;
@@ -10,3 +13,9 @@ export const ssh = out.ssh;
 export const appUrl = out.appUrl;
 export const hostKeyFingerprint = out.hostKeyFingerprint;
 export const mirrors = out.mirrors;
+/** A lab: its name, end, cost estimate and roster. */
+export const lab = out.lab;
+/** A lab: each student's host, by student id. */
+export const students = out.students;
+/** A lab: the private keys berth made, by student id (a secret; `berth lab handout` reads it). */
+export const studentKeys = out.studentKeys;

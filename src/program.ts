@@ -1,15 +1,27 @@
 /**
  * The Pulumi program as a function: read the stack's config, validate it (every problem at
- * once, before any resource), build the DockerHost, return its outputs.
+ * once, before any resource), build the DockerHost — or, for a lab stack (berth:lab), one host
+ * per student (lab/program.ts) — and return the outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { RenderError, render } from "./bootstrap/render.js";
-import { load } from "./config/load.js";
+import { RenderError, render, type Rendered } from "./bootstrap/render.js";
+import { loadPulumiConfig } from "./config/pulumi-config.js";
+import type { StackConfig } from "./config/load.js";
 import { DockerHost } from "./components/docker-host.js";
+import { labProgram, type LabSummary } from "./lab/program.js";
+import type { StudentHost } from "./components/lab.js";
 
-export function program(baseDir: string = process.cwd()) {
-  const all = pulumi.runtime.allConfig();
-  const loaded = load(all, { baseDir });
+interface Prepared {
+  cfg: StackConfig;
+  rendered: Rendered;
+  sshPrivateKey: pulumi.Output<string> | undefined;
+  tencent: { secretId?: pulumi.Output<string>; secretKey?: pulumi.Output<string>; endpoint?: string };
+}
+
+function prepare(baseDir: string): Prepared {
+  const runtime = pulumi.runtime as typeof pulumi.runtime & { isConfigSecret?: (key: string) => boolean };
+  const isKeySecret = (key: string) => runtime.isConfigSecret?.(key) ?? false;
+  const loaded = loadPulumiConfig({ projectDir: baseDir, stack: pulumi.getStack(), values: pulumi.runtime.allConfig(), isKeySecret });
   if (!loaded.ok) throw new pulumi.RunError(`the stack config has ${loaded.errors.length} problem(s):\n  ${loaded.errors.join("\n  ")}`);
   const cfg = loaded.config;
   let rendered;
@@ -21,15 +33,21 @@ export function program(baseDir: string = process.cwd()) {
   }
   const berth = new pulumi.Config("berth");
   const tencent = new pulumi.Config("tencentcloud");
-  const sshPrivateKey = berth.getSecret("sshPrivateKey");
   const secretId = tencent.getSecret("secretId");
   const secretKey = tencent.getSecret("secretKey");
   const endpoint = tencent.get("endpoint");
-  const host = new DockerHost(cfg.host.name ?? pulumi.getStack(), {
-    config: cfg,
-    rendered,
-    ...(sshPrivateKey ? { sshPrivateKey } : {}),
+  return {
+    cfg, rendered, sshPrivateKey: berth.getSecret("sshPrivateKey"),
     tencent: { ...(secretId ? { secretId } : {}), ...(secretKey ? { secretKey } : {}), ...(endpoint ? { endpoint } : {}) },
+  };
+}
+
+function hostOutputs(p: Prepared) {
+  const host = new DockerHost(p.cfg.host.name ?? pulumi.getStack(), {
+    config: p.cfg,
+    rendered: p.rendered,
+    ...(p.sshPrivateKey ? { sshPrivateKey: p.sshPrivateKey } : {}),
+    tencent: p.tencent,
   });
   return {
     publicIp: host.publicIp,
@@ -40,4 +58,31 @@ export function program(baseDir: string = process.cwd()) {
     hostKeyFingerprint: host.hostKeyFingerprint,
     mirrors: host.mirrors,
   };
+}
+
+/** The single-host program (a stack without berth:lab). */
+export function program(baseDir: string = process.cwd()) {
+  const p = prepare(baseDir);
+  if (p.cfg.lab) throw new pulumi.RunError("berth:lab: a lab stack runs through main()");
+  return hostOutputs(p);
+}
+
+/** Every output a stack can have; a lab stack has `lab`, `students` and `studentKeys`, a single host the rest. */
+export interface StackOutputs extends Partial<ReturnType<typeof hostOutputs>> {
+  lab?: LabSummary;
+  students?: pulumi.Output<Record<string, StudentHost>>;
+  studentKeys?: pulumi.Output<Record<string, string>>;
+}
+
+/** The program `pulumi up` runs: one host, or a lab. */
+export async function main(baseDir: string = process.cwd()): Promise<StackOutputs> {
+  const p = prepare(baseDir);
+  const cfg = p.cfg;
+  if (!cfg.lab) return hostOutputs(p);
+  return labProgram({
+    config: { ...cfg, lab: cfg.lab },
+    rendered: p.rendered,
+    ...(p.sshPrivateKey ? { sshPrivateKey: p.sshPrivateKey } : {}),
+    tencent: p.tencent,
+  });
 }

@@ -15,9 +15,9 @@ export const BUDGETS: Readonly<Record<Provider, Budget | undefined>> = {
   existing: undefined,
 };
 
-/** The size the provider checks. */
-export function measured(userData: string, budget: Budget): number {
-  const bytes = Buffer.byteLength(userData, "utf8");
+/** The size the provider checks, of the bytes it is sent. */
+export function measured(userData: string | Buffer, budget: Budget): number {
+  const bytes = typeof userData === "string" ? Buffer.byteLength(userData, "utf8") : userData.length;
   return budget.counts === "bytes" ? bytes : 4 * Math.ceil(bytes / 3);
 }
 

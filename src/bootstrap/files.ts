@@ -4,6 +4,7 @@
  */
 import { stringify } from "yaml";
 import type { StackConfig } from "../config/load.js";
+import { installerHashes } from "../config/installers.js";
 import { MIRRORS } from "../config/mirrors.js";
 import type { MirrorUse } from "../config/plan.js";
 import { shQuote } from "../util/shell.js";
@@ -71,9 +72,12 @@ export function installerUrl(cfg: StackConfig, m: MirrorUse): string {
   return `${m.url}/${v === "latest" ? "LatestRelease" : v}/${file}`;
 }
 
-/** `<part> <name> <url>` lines in fallback order; the script reads them with `read`. */
+/**
+ * `<part> <name> <url>` lines in fallback order; the script reads them with `read`. docker-ce
+ * lines add the fingerprint of the key the repository must be signed with.
+ */
 export function mirrorsList(cfg: StackConfig): string {
-  const lines = cfg.mirrors.dockerCe.map((m) => `docker-ce ${m.name} ${m.url}`);
+  const lines = cfg.mirrors.dockerCe.map((m) => `docker-ce ${m.name} ${m.url} ${m.key}`);
   if (cfg.bootstrap.conda.enabled) {
     lines.push(...cfg.mirrors.installer.map((m) => `installer ${m.name} ${installerUrl(cfg, m)}`));
     if (cfg.mirrors.conda) lines.push(`conda ${cfg.mirrors.conda.name} ${cfg.mirrors.conda.url}`);
@@ -95,7 +99,8 @@ export function bootstrapConf(cfg: StackConfig): string {
     ["REGISTRY_MIRRORS", arr(cfg.mirrors.registryMirrors.map((m) => m.url))],
     ["CONDA_ENABLED", c.enabled ? "1" : "0"],
     ["CONDA_DISTRIBUTION", shQuote(c.distribution)],
-    ["CONDA_SHA256", shQuote(c.sha256 ?? "")],
+    ["CONDA_SHA256_X86_64", shQuote(installerHashes(c).x86_64 ?? "")],
+    ["CONDA_SHA256_AARCH64", shQuote(installerHashes(c).aarch64 ?? "")],
     ["CONDA_PREFIX_DIR", shQuote(c.prefix)],
     ["CONDA_ENV_NAME", shQuote(cfg.files.condaEnv?.name ?? "")],
     ["CONDA_TOS", shQuote(c.termsOfService)],

@@ -1,8 +1,8 @@
 /** `berth deploy`, `berth status`, `berth logs`: the app on hosts you name, over SSH. */
 import { InvalidArgumentError } from "commander";
 import { loadStackFile } from "../config/stackfile.js";
+import { explain } from "../diagnose/explain.js";
 import { docker } from "../deploy/commands.js";
-import { DeployError } from "../deploy/errors.js";
 import { deployAll, resultTable } from "../deploy/hosts.js";
 import { localImageSource } from "../deploy/image-source.js";
 import { AppConfigError, envNameFor, planApp, type AppPlan } from "../deploy/plan.js";
@@ -55,21 +55,16 @@ function readStack(stack: string, io: CommandIo): Stack | undefined {
 }
 
 /**
- * Read the stack and run `body` with its plan and host-key pin; a deploy-layer error (a bad
- * --host or --identity, an unreachable host, a refused key) is printed as its message, exit 1.
+ * Read the stack and run `body` with its plan and host-key pin. A deploy-layer error (a bad
+ * --host or --identity, an unreachable host, a refused key) is thrown on to the command's one
+ * handler (failure.ts): `berth: <message>`, exit 1, the stack trace only with BERTH_DEBUG=1.
  */
 export async function withStack(opts: HostOptions, rawIo: CommandIo, body: (stack: Stack, io: CommandIo) => Promise<number>): Promise<number> {
   const io = redacting(rawIo);
-  try {
-    const stack = readStack(opts.stack, io);
-    if (!stack) return 1;
-    const pin = hostKeyPin(opts.fingerprint, stack.pin, (l) => io.stderr(`${l}\n`));
-    return await body({ plan: stack.plan, ...(pin ? { pin } : {}) }, io);
-  } catch (e) {
-    if (!(e instanceof DeployError)) throw e;
-    io.stderr(`${e.message}\n`);
-    return 1;
-  }
+  const stack = readStack(opts.stack, io);
+  if (!stack) return 1;
+  const pin = hostKeyPin(opts.fingerprint, stack.pin, (l) => io.stderr(`${l}\n`));
+  return body({ plan: stack.plan, ...(pin ? { pin } : {}) }, io);
 }
 
 export async function deployCommand(opts: HostOptions & { concurrency: number; wait: boolean; lockTimeout?: number }, io: CommandIo): Promise<number> {
@@ -83,7 +78,7 @@ export async function deployCommand(opts: HostOptions & { concurrency: number; w
       ...(opts.lockTimeout !== undefined ? { lockTimeoutSeconds: opts.lockTimeout } : {}),
       ...(plan.transfer === "stream" ? { imageSource: localImageSource() } : {}),
     });
-    for (const o of outcomes.filter((x) => !x.ok)) out.stderr(`\n${o.error}\n`);
+    for (const o of outcomes.filter((x) => !x.ok)) out.stderr(`\n${o.error}${explain(o.error ?? "")}\n`);
     out.stdout(resultTable(outcomes));
     return outcomes.every((o) => o.ok) ? 0 : 1;
   });

@@ -1,13 +1,13 @@
 /** `berth kit up|down` and `berth local up|down`: the offline lab kit and local VMs. */
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
 import { render } from "../bootstrap/render.js";
 import { loadStackFile } from "../config/stackfile.js";
 import { engine } from "../local/engine.js";
 import { kitDown, kitUp } from "../local/kit.js";
+import { labEnv, shellExports } from "../local/lab-env.js";
 import { createVm, destroyVm, LocalVmError } from "../local/vm.js";
+import { ensureVmKey, userPublicKey } from "../local/vm-key.js";
 import type { CommandIo } from "./render.js";
 
 /** A Docker engine that answers: when none does and we are root, start one (scripts/docker-engine.sh). */
@@ -39,13 +39,6 @@ export async function kitDownCommand(opts: { purge: boolean }, io: CommandIo): P
   return 0;
 }
 
-/** The public key a local VM gets: host.sshPublicKey, else the first ~/.ssh/id_*.pub. */
-function publicKey(configured: string | undefined): string | undefined {
-  if (configured) return configured;
-  const found = ["id_ed25519.pub", "id_ecdsa.pub", "id_rsa.pub"].map((n) => join(homedir(), ".ssh", n)).find((p) => existsSync(p));
-  return found ? readFileSync(found, "utf8").trim() : undefined;
-}
-
 export async function localUpCommand(opts: { stack: string; name?: string; timeout: number }, io: CommandIo): Promise<number> {
   const loaded = loadStackFile(opts.stack);
   if (!loaded.ok) return io.stderr(`${opts.stack}: ${loaded.errors.length} problem(s):\n${loaded.errors.map((e) => `  ${e}\n`).join("")}`), 1;
@@ -55,15 +48,28 @@ export async function localUpCommand(opts: { stack: string; name?: string; timeo
   if (!(await ensureEngine(io))) return 1;
   await kitUp({ log: (l) => io.stderr(`${l}\n`) });
   const name = opts.name ?? cfg.host.name ?? "berth-local";
-  const key = publicKey(cfg.host.sshPublicKey);
+  // The VM always gets a key of its own (so it can be logged into on a machine without
+  // ~/.ssh keys), plus berth:host.sshPublicKey and the user's own key when there are any.
+  const key = ensureVmKey(name);
+  const authorized = [key.publicKey, cfg.host.sshPublicKey, userPublicKey(homedir())].filter((k): k is string => Boolean(k));
+  const ssh = (port: number) => `ssh -i ${key.privateKeyFile} -p ${port} ${cfg.host.user}@127.0.0.1`;
   io.stderr(`booting local VM ${name}…\n`);
   try {
-    const vm = await createVm({ name, userData, ...(key ? { sshPublicKey: key } : {}), waitForStatusFile: true, keepOnFailure: true, timeoutMs: opts.timeout * 1000 });
-    io.stdout(`${name} ready in ${(vm.bootMs / 1000).toFixed(1)} s\n  address  ${vm.ip} (berth-lab network)\n  ssh      ssh -p ${vm.sshPort} ${cfg.host.user}@127.0.0.1\n  host key ${vm.hostKeyFingerprint ?? "?"}\n`);
+    const vm = await createVm({ name, userData, sshPublicKey: authorized, waitForStatusFile: true, keepOnFailure: true, timeoutMs: opts.timeout * 1000 });
+    const pin = vm.hostKeyFingerprint ? ` --fingerprint ${vm.hostKeyFingerprint}` : "";
+    const password = cfg.app?.registry ? "BERTH_REGISTRY_PASSWORD=… " : "";
+    io.stdout(
+      `${name} ready in ${(vm.bootMs / 1000).toFixed(1)} s\n` +
+        `  address  ${vm.ip} (berth-lab network)\n` +
+        `  ssh      ${ssh(vm.sshPort)}\n` +
+        `  host key ${vm.hostKeyFingerprint ?? "?"}\n` +
+        `  deploy   ${password}npx berth deploy --stack ${opts.stack} --host ${cfg.host.user}@127.0.0.1:${vm.sshPort} --identity ${key.privateKeyFile}${pin}\n` +
+        `  remove   npx berth local down --stack ${opts.stack}${opts.name ? ` --name ${opts.name}` : ""}\n`,
+    );
     return 0;
   } catch (e) {
     const where = e instanceof LocalVmError ? e.vm : undefined;
-    io.stderr(`${(e as Error).message}\n${where ? `\nthe VM is kept for diagnosis: ssh -p ${where.sshPort} ${cfg.host.user}@127.0.0.1 (berth local down --stack ${opts.stack} removes it)\n` : ""}`);
+    io.stderr(`${(e as Error).message}\n${where ? `\nthe VM is kept for diagnosis: ${ssh(where.sshPort)} (berth local down --stack ${opts.stack} removes it)\n` : ""}`);
     return 1;
   }
 }
@@ -73,5 +79,11 @@ export async function localDownCommand(opts: { stack: string; name?: string }, i
   const name = opts.name ?? (loaded.ok ? loaded.config.host.name : undefined) ?? "berth-local";
   await destroyVm(name);
   io.stderr(`local VM ${name} removed\n`);
+  return 0;
+}
+
+/** `eval "$(npx berth local env)"`: a private file backend and a random passphrase in a 0600 file. */
+export function localEnvCommand(io: CommandIo): number {
+  io.stdout(shellExports(labEnv()));
   return 0;
 }

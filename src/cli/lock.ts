@@ -1,4 +1,5 @@
 /** `berth lock status|break`: see who holds an app's deploy lock on hosts, and remove a stale one. */
+import type { Command } from "commander";
 import { breakLock, describeLock, readLock, staleReason } from "../deploy/lock.js";
 import { Session } from "../deploy/session.js";
 import { withStack, type HostOptions } from "./deploy.js";
@@ -52,4 +53,18 @@ export function lockBreakCommand(opts: HostOptions & { force: boolean }, io: Com
     out.stdout(`${s.ex.target}  ${app}: removed the lock held by ${describeLock(l)}${stale ? ` (${stale})` : ""}\n`);
     return 0;
   });
+}
+
+/** `berth lock status|break`, with the host options the other host commands take (`hostOpts`). */
+export function registerLock(root: Command, io: CommandIo, hostOpts: (c: Command) => Command): void {
+  const lock = root.command("lock").description("the app's deploy lock on hosts: who holds it, since when; remove a stale one");
+  hostOpts(lock.command("status").description("show who holds the deploy lock, since when, and whether it looks stale"))
+    .action(async (opts: Parameters<typeof lockStatusCommand>[0]) => {
+      process.exitCode = await lockStatusCommand(opts, io);
+    });
+  hostOpts(lock.command("break").description("remove a stale deploy lock (one whose holder is gone)"))
+    .option("--force", "remove it even though its holder looks alive", false)
+    .action(async (opts: Parameters<typeof lockBreakCommand>[0]) => {
+      process.exitCode = await lockBreakCommand(opts, io);
+    });
 }

@@ -1,8 +1,12 @@
 /** The `berth` command. */
 import { Command } from "commander";
+import { registerCi } from "./ci.js";
 import { deployCommand, logsCommand, seconds, statusCommand } from "./deploy.js";
-import { lockBreakCommand, lockStatusCommand } from "./lock.js";
-import { kitDownCommand, kitUpCommand, localDownCommand, localUpCommand } from "./local.js";
+import { registerDoctor } from "./doctor.js";
+import { exitOnStrayErrors, runCli } from "./failure.js";
+import { registerLab } from "./lab.js";
+import { kitDownCommand, kitUpCommand, localDownCommand, localEnvCommand, localUpCommand } from "./local.js";
+import { registerLock } from "./lock.js";
 import { renderCommand } from "./render.js";
 
 const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
@@ -34,6 +38,10 @@ export function program(): Command {
     .action(async (opts: { stack: string; name?: string; timeout: number }) => {
       process.exitCode = await localUpCommand(opts, io);
     });
+  local.command("env").description("print the exports pulumi needs for the local stack: a private file backend (0700), a random passphrase file (0600), the kit's registry password")
+    .action(() => {
+      process.exitCode = localEnvCommand(io);
+    });
   local.command("down").description("remove a local VM and its volumes")
     .requiredOption("--stack <file>", "the stack it was booted from")
     .option("--name <name>", "VM name")
@@ -63,17 +71,13 @@ export function program(): Command {
     .action(async (opts: Parameters<typeof logsCommand>[0]) => {
       process.exitCode = await logsCommand(opts, io);
     });
-  const lock = cmd.command("lock").description("the app's deploy lock on hosts: who holds it, since when; remove a stale one");
-  hostOpts(lock.command("status").description("show who holds the deploy lock, since when, and whether it looks stale"))
-    .action(async (opts: Parameters<typeof lockStatusCommand>[0]) => {
-      process.exitCode = await lockStatusCommand(opts, io);
-    });
-  hostOpts(lock.command("break").description("remove a stale deploy lock (one whose holder is gone)"))
-    .option("--force", "remove it even though its holder looks alive", false)
-    .action(async (opts: Parameters<typeof lockBreakCommand>[0]) => {
-      process.exitCode = await lockBreakCommand(opts, io);
-    });
+  registerLock(cmd, io, hostOpts);
+  registerDoctor(cmd, io);
+  registerCi(cmd, io);
+  registerLab(cmd, io);
   return cmd;
 }
 
-await program().parseAsync(process.argv);
+// No stack trace for a user's mistake: src/cli/failure.ts prints the message (BERTH_DEBUG=1 adds the stack).
+exitOnStrayErrors(io);
+process.exitCode = await runCli(() => program().parseAsync(process.argv), io);

@@ -18,7 +18,7 @@ export interface CommandIo {
 export function renderCommand(opts: RenderOptions, io: CommandIo): number {
   const loaded = loadStackFile(opts.stack);
   if (!loaded.ok) {
-    io.stderr(`${opts.stack}: ${loaded.errors.length} problem${loaded.errors.length === 1 ? "" : "s"}:\n${loaded.errors.map((e) => `  ${e}\n`).join("")}`);
+    io.stderr(`${opts.stack}: ${loaded.errors.length} problem${loaded.errors.length === 1 ? "" : "s"}:\n${loaded.errors.map((e) => `  ${e.replace(/\n/g, "\n    ")}\n`).join("")}`);
     return 1;
   }
   let rendered;
@@ -31,6 +31,8 @@ export function renderCommand(opts: RenderOptions, io: CommandIo): number {
     }
     throw e;
   }
+  const lab = loaded.config.lab;
+  if (lab) io.stderr(`lab ${lab.namePrefix}: ${lab.students.length} students from ${lab.roster}; this is the bootstrap they share — each host's user-data adds its student's key (ssh_authorized_keys)\n`);
   if (opts.out === undefined) {
     io.stdout(rendered.userData);
     return 0;
@@ -38,6 +40,6 @@ export function renderCommand(opts: RenderOptions, io: CommandIo): number {
   mkdirSync(opts.out, { recursive: true });
   writeFileSync(join(opts.out, "user-data"), rendered.userData);
   writeFileSync(join(opts.out, "bootstrap.sh"), rendered.script, { mode: 0o755 });
-  io.stderr(`wrote ${join(opts.out, "user-data")} (${Buffer.byteLength(rendered.userData)} bytes${rendered.compressed ? ", gz+b64" : ""}) and ${join(opts.out, "bootstrap.sh")}\n`);
+  io.stderr(`wrote ${join(opts.out, "user-data")} (${Buffer.byteLength(rendered.userData)} bytes${rendered.compressed ? ", sent gzip-compressed to fit the provider's limit" : ""}) and ${join(opts.out, "bootstrap.sh")}\n`);
   return 0;
 }

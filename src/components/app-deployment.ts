@@ -2,25 +2,20 @@
  * The app on a host as a Pulumi dynamic resource over berth's deploy code: create and update
  * deploy (with rollback), delete stops and removes the app's containers. Registry password
  * and secret env travel in a separate secret input, so the state keeps them encrypted.
+ *
+ * The host key berth sees on its first connection is kept in the outputs (`seenHostKey`); later
+ * updates and the delete pin it when the stack gives no fingerprint (see host-pin.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { modulePath, runtimeRequire } from "./runtime-require.js";
+import { hostPin, pinRefusal, type HostPin } from "./host-pin.js";
+import { berthRequire, PROVIDER_FORMAT, runtimeRequire, staleProvider } from "./runtime-require.js";
 import type { AppInput } from "../config/sections/app.js";
-
-const MODULES = {
-  deploy: modulePath("../deploy/deploy.ts", import.meta.url),
-  plan: modulePath("../deploy/plan.ts", import.meta.url),
-  ssh: modulePath("../deploy/ssh.ts", import.meta.url),
-  knownHosts: modulePath("../deploy/known-hosts.ts", import.meta.url),
-  sensitive: modulePath("../deploy/sensitive.ts", import.meta.url),
-  teardown: modulePath("../deploy/teardown.ts", import.meta.url),
-};
 
 export interface SshTargetInput {
   host: string;
   port: number;
   user: string;
-  /** Pin; empty means trust on first use (~/.config/berth/known_hosts). */
+  /** The stack's pin; empty means the key recorded in the state, or trust on first use. */
   hostKeyFingerprint: string;
 }
 
@@ -40,56 +35,78 @@ export interface AppDeploymentInputs {
 export interface AppDeploymentOutputs extends AppDeploymentInputs {
   release: string;
   imageId: string;
+  /** The host key berth saw when it last deployed (`SHA256:…`). */
+  seenHostKey?: string;
+  providerFormat?: number;
 }
 
-async function run(inputs: AppDeploymentInputs): Promise<{ release: string; imageId: string }> {
-  const { deploy } = runtimeRequire(MODULES.deploy) as typeof import("../deploy/deploy.js");
-  const { planApp } = runtimeRequire(MODULES.plan) as typeof import("../deploy/plan.js");
-  const { SshExecutor } = runtimeRequire(MODULES.ssh) as typeof import("../deploy/ssh.js");
-  const { KnownHosts } = runtimeRequire(MODULES.knownHosts) as typeof import("../deploy/known-hosts.js");
-  const { Sensitive } = runtimeRequire(MODULES.sensitive) as typeof import("../deploy/sensitive.js");
+async function run(inputs: AppDeploymentInputs, pin: HostPin): Promise<{ release: string; imageId: string; seenHostKey: string }> {
+  const { deploy } = berthRequire("deploy/deploy.ts") as typeof import("../deploy/deploy.js");
+  const { planApp } = berthRequire("deploy/plan.ts") as typeof import("../deploy/plan.js");
+  const { SshExecutor } = berthRequire("deploy/ssh.ts") as typeof import("../deploy/ssh.js");
+  const { KnownHosts } = berthRequire("deploy/known-hosts.ts") as typeof import("../deploy/known-hosts.js");
+  const { Sensitive } = berthRequire("deploy/sensitive.ts") as typeof import("../deploy/sensitive.js");
   const t = inputs.target;
   const secrets: Record<string, string | undefined> = { "registry.password": inputs.secrets.registryPassword ?? process.env.BERTH_REGISTRY_PASSWORD };
   for (const [k, v] of Object.entries(inputs.secrets.secretEnv)) secrets[`secretEnv.${k}`] = v;
   const plan = planApp(inputs.app, secrets);
   const ex = new SshExecutor({
     host: t.host, port: t.port, username: t.user, privateKey: new Sensitive(inputs.secrets.privateKey),
-    ...(t.hostKeyFingerprint ? { hostKeyFingerprint: t.hostKeyFingerprint } : { knownHosts: new KnownHosts() }),
+    ...(pin.fingerprint ? { hostKeyFingerprint: pin.fingerprint } : { knownHosts: new KnownHosts() }),
   });
   try {
+    try {
+      await ex.connect();
+    } catch (e) {
+      throw pinRefusal(e, `${t.user}@${t.host}:${t.port}`, pin, ex.hostKey) ?? e;
+    }
     const log = (runtimeRequire("@pulumi/pulumi") as typeof import("@pulumi/pulumi")).log;
     const r = await deploy(ex, plan, { log: (l) => log.info(l) });
-    return { release: r.release, imageId: r.imageId };
+    return { release: r.release, imageId: r.imageId, seenHostKey: ex.hostKey ?? pin.fingerprint };
   } finally {
     await ex.close();
   }
 }
 
+/** The parts of a target that name the host; a changed pin alone is an update, not a new host. */
+const hostOf = (t: SshTargetInput) => JSON.stringify([t.host, t.port, t.user]);
+
 export class AppDeploymentProvider implements pulumi.dynamic.ResourceProvider {
   async create(inputs: AppDeploymentInputs): Promise<pulumi.dynamic.CreateResult<AppDeploymentOutputs>> {
-    const r = await run(inputs);
-    return { id: `${inputs.target.host}:${inputs.target.port}/${inputs.app.name}`, outs: { ...inputs, ...r } };
+    const r = await run(inputs, hostPin(inputs.target.hostKeyFingerprint, undefined));
+    return { id: `${inputs.target.host}:${inputs.target.port}/${inputs.app.name}`, outs: { ...inputs, ...r, providerFormat: PROVIDER_FORMAT } };
   }
 
   async diff(_id: string, olds: AppDeploymentOutputs, news: AppDeploymentInputs): Promise<pulumi.dynamic.DiffResult> {
     const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-    const replaces = same(olds.target, news.target) && olds.app.name === news.app.name ? [] : ["target"];
-    return { changes: !same(olds.app, news.app) || !same(olds.secrets, news.secrets) || replaces.length > 0, replaces, deleteBeforeReplace: true };
+    const replaces = hostOf(olds.target) === hostOf(news.target) && olds.app.name === news.app.name ? [] : ["target"];
+    const changes = !same(olds.app, news.app) || !same(olds.secrets, news.secrets) || !same(olds.target, news.target) || staleProvider(olds);
+    // An older berth's state is updated first (storing the current provider); a replacement now
+    // would run the old provider's delete, which may name a checkout that is gone.
+    if (staleProvider(olds) && replaces.length > 0) return { changes: true, replaces: [], deleteBeforeReplace: true };
+    return { changes, replaces, deleteBeforeReplace: true };
   }
 
-  async update(_id: string, _olds: AppDeploymentOutputs, news: AppDeploymentInputs): Promise<pulumi.dynamic.UpdateResult<AppDeploymentOutputs>> {
-    return { outs: { ...news, ...(await run(news)) } };
+  async update(_id: string, olds: AppDeploymentOutputs, news: AppDeploymentInputs): Promise<pulumi.dynamic.UpdateResult<AppDeploymentOutputs>> {
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    // Only the stored provider is out of date (written by an older berth): nothing to do on the host.
+    if (staleProvider(olds) && (hostOf(olds.target) !== hostOf(news.target) || olds.app.name !== news.app.name || (same(olds.app, news.app) && same(olds.secrets, news.secrets) && same(olds.target, news.target))))
+      return { outs: { ...olds, providerFormat: PROVIDER_FORMAT } };
+    // The key of the last deploy: recorded, or (in a state from before seenHostKey) the pin it used.
+    const r = await run(news, hostPin(news.target.hostKeyFingerprint, olds.seenHostKey || olds.target.hostKeyFingerprint || undefined));
+    return { outs: { ...news, ...r, providerFormat: PROVIDER_FORMAT } };
   }
 
   async delete(_id: string, props: AppDeploymentOutputs): Promise<void> {
-    const { SshExecutor } = runtimeRequire(MODULES.ssh) as typeof import("../deploy/ssh.js");
-    const { KnownHosts } = runtimeRequire(MODULES.knownHosts) as typeof import("../deploy/known-hosts.js");
-    const { Sensitive } = runtimeRequire(MODULES.sensitive) as typeof import("../deploy/sensitive.js");
-    const { teardown } = runtimeRequire(MODULES.teardown) as typeof import("../deploy/teardown.js");
+    const { SshExecutor } = berthRequire("deploy/ssh.ts") as typeof import("../deploy/ssh.js");
+    const { KnownHosts } = berthRequire("deploy/known-hosts.ts") as typeof import("../deploy/known-hosts.js");
+    const { Sensitive } = berthRequire("deploy/sensitive.ts") as typeof import("../deploy/sensitive.js");
+    const { teardown } = berthRequire("deploy/teardown.ts") as typeof import("../deploy/teardown.js");
     const t = props.target;
+    const pin = hostPin(t.hostKeyFingerprint, props.seenHostKey);
     const ex = new SshExecutor({
       host: t.host, port: t.port, username: t.user, privateKey: new Sensitive(props.secrets.privateKey), retries: 2,
-      ...(t.hostKeyFingerprint ? { hostKeyFingerprint: t.hostKeyFingerprint } : { knownHosts: new KnownHosts() }),
+      ...(pin.fingerprint ? { hostKeyFingerprint: pin.fingerprint } : { knownHosts: new KnownHosts() }),
     });
     try {
       const log = (runtimeRequire("@pulumi/pulumi") as typeof import("@pulumi/pulumi")).log;
@@ -114,9 +131,10 @@ export interface AppDeploymentArgs {
 export class AppDeployment extends pulumi.dynamic.Resource {
   declare readonly release: pulumi.Output<string>;
   declare readonly imageId: pulumi.Output<string>;
+  declare readonly seenHostKey: pulumi.Output<string>;
 
   constructor(name: string, args: AppDeploymentArgs, opts: pulumi.CustomResourceOptions = {}) {
-    super(appDeploymentProvider, name, { target: args.target, app: args.app, secrets: pulumi.secret(args.secrets), release: undefined, imageId: undefined }, opts, "berth", "AppDeployment");
+    super(appDeploymentProvider, name, { target: args.target, app: args.app, secrets: pulumi.secret(args.secrets), release: undefined, imageId: undefined, seenHostKey: undefined }, opts, "berth", "AppDeployment");
   }
 }
 

@@ -33,28 +33,34 @@ export interface DigitalOceanHost {
   readonly droplet: digitalocean.Droplet;
 }
 
-export function digitalOceanHost(name: string, cfg: StackConfig, userData: string, parent: pulumi.Resource): DigitalOceanHost {
+/**
+ * One droplet. In a lab (`lab` given) the droplets share the lab's SSH key and firewall (applied
+ * by tag), so each host adds only its droplet (and reserved IP).
+ */
+export function digitalOceanHost(name: string, cfg: StackConfig, userData: pulumi.Input<string>, parent: pulumi.Resource, lab?: { sshKeys: pulumi.Input<string>[]; tags: readonly string[] }): DigitalOceanHost {
   const h = cfg.host;
   const region = h.region ?? DO_DEFAULTS.region;
-  const key = h.sshPublicKey ? new digitalocean.SshKey(`${name}-key`, { name: `${name}-berth`, publicKey: h.sshPublicKey }, { parent }) : undefined;
+  const key = h.sshPublicKey && !lab ? new digitalocean.SshKey(`${name}-key`, { name: `${name}-berth`, publicKey: h.sshPublicKey }, { parent }) : undefined;
   const droplet = new digitalocean.Droplet(`${name}-droplet`, {
     name: h.name ?? name,
     region,
     size: h.size ?? DO_DEFAULTS.size,
     image: h.image ?? DO_IMAGES[h.os] ?? h.os,
     userData,
-    sshKeys: [...h.sshKeys, ...(key ? [key.fingerprint] : [])],
-    tags: ["berth", ...h.tags],
+    sshKeys: [...h.sshKeys, ...(key ? [key.fingerprint] : []), ...(lab?.sshKeys ?? [])],
+    tags: ["berth", ...h.tags, ...(lab?.tags ?? [])],
     monitoring: h.monitoring,
     ...(h.vpcUuid ? { vpcUuid: h.vpcUuid } : {}),
   }, { parent });
-  const rules = firewallRules(cfg);
-  new digitalocean.Firewall(`${name}-firewall`, {
-    name: `${name}-berth`,
-    dropletIds: [droplet.id.apply(Number)],
-    inboundRules: rules.inbound,
-    outboundRules: rules.outbound,
-  }, { parent });
+  if (!lab) {
+    const rules = firewallRules(cfg);
+    new digitalocean.Firewall(`${name}-firewall`, {
+      name: `${name}-berth`,
+      dropletIds: [droplet.id.apply(Number)],
+      inboundRules: rules.inbound,
+      outboundRules: rules.outbound,
+    }, { parent });
+  }
   const reserved = h.reservedIp ? new digitalocean.ReservedIp(`${name}-ip`, { region, dropletId: droplet.id.apply(Number) }, { parent }) : undefined;
   return { ip: reserved ? reserved.ipAddress : droplet.ipv4Address, droplet };
 }

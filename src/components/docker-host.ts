@@ -11,6 +11,8 @@ import { digitalOceanHost } from "./digitalocean.js";
 import { ExistingHost } from "./existing-host.js";
 import { LocalVm } from "./local-vm.js";
 import { publishedPorts } from "./ports.js";
+import { studentUserData } from "./lab-user-data.js";
+import type { TencentLabParts } from "./lab-tencent.js";
 import { TencentInstance } from "./tencent/index.js";
 
 export interface DockerHostArgs {
@@ -20,19 +22,39 @@ export interface DockerHostArgs {
   /** The private key berth logs in with (a secret); local VMs make their own when absent. */
   readonly sshPrivateKey?: pulumi.Input<string>;
   readonly tencent?: { secretId?: pulumi.Input<string>; secretKey?: pulumi.Input<string>; endpoint?: string };
+  /** A student's host in a lab (the Lab component): named by the roster, sharing the lab's network and admin key. */
+  readonly lab?: LabHostArgs;
+}
+
+export interface LabHostArgs {
+  /** The lab's name, in every host's tags or labels. */
+  readonly lab: string;
+  /** The student's public key, added to the login user's authorized keys by the user-data. */
+  readonly studentKey: pulumi.Input<string>;
+  /** When the lab ends, ISO-8601 UTC: a tag or label on the host, Tencent's scheduled termination. */
+  readonly expiresAt: string;
+  /** DigitalOcean: the lab's SSH keys (shared by every droplet) and its tags (the lab's firewall applies by tag). */
+  readonly digitalocean?: { readonly sshKeys: pulumi.Input<string>[]; readonly tags: readonly string[] };
+  /** Tencent Cloud: the lab layer and the lab's shared security group and key pair. */
+  readonly tencent?: { readonly parts: TencentLabParts; readonly securityGroupId: pulumi.Input<string>; readonly keyId: pulumi.Input<string> };
 }
 
 interface Reached {
   ip: pulumi.Output<string>;
   sshHost: pulumi.Output<string>;
   sshPort: pulumi.Output<number>;
+  /** The pin the stack gives (or the local VM's own key); "" when berth records the key it sees. */
   hostKey: pulumi.Output<string>;
+  /** The key berth saw when it bootstrapped the host over SSH (an existing server). */
+  seenHostKey?: pulumi.Output<string>;
   privateKey?: pulumi.Input<string>;
   ready: pulumi.Resource;
 }
 
 export class DockerHost extends pulumi.ComponentResource {
   declare readonly publicIp: pulumi.Output<string>;
+  /** The address to SSH to (127.0.0.1 for a local VM, whose port is mapped here). */
+  declare readonly sshHost: pulumi.Output<string>;
   declare readonly sshUser: pulumi.Output<string>;
   declare readonly sshPort: pulumi.Output<number>;
   declare readonly ssh: pulumi.Output<string>;
@@ -48,23 +70,27 @@ export class DockerHost extends pulumi.ComponentResource {
     const reached = this.#host(name, args, rendered);
     const user = h.user;
     const app = cfg.app;
+    let seenHostKey = reached.seenHostKey;
     if (app) {
       const privateKey = reached.privateKey ?? args.sshPrivateKey;
       if (privateKey === undefined) throw new pulumi.RunError("berth:sshPrivateKey: needed to deploy berth:app over SSH — pulumi config set --secret berth:sshPrivateKey < ~/.ssh/id_ed25519");
       const split = splitAppSecrets(app);
-      new AppDeployment(`${name}-app`, {
+      const deployment = new AppDeployment(`${name}-app`, {
         target: pulumi.all([reached.sshHost, reached.sshPort, reached.hostKey]).apply(([host, port, fp]) => ({ host, port, user, hostKeyFingerprint: fp })),
         app: split.app,
         secrets: pulumi.output(privateKey).apply((k) => ({ privateKey: k, ...(split.registryPassword !== undefined ? { registryPassword: split.registryPassword } : {}), secretEnv: split.secretEnv })),
       }, { parent: this, dependsOn: [reached.ready] });
+      seenHostKey ??= deployment.seenHostKey;
     }
     const port = publishedPorts(app?.ports ?? []).find((p) => p.protocol === "tcp")?.port;
     this.publicIp = reached.ip;
+    this.sshHost = reached.sshHost;
     this.sshUser = pulumi.output(user);
     this.sshPort = reached.sshPort;
     this.ssh = pulumi.interpolate`ssh -p ${reached.sshPort} ${user}@${reached.sshHost}`;
     this.appUrl = port === undefined ? pulumi.output("") : pulumi.interpolate`http://${reached.ip}:${port}/`;
-    this.hostKeyFingerprint = reached.hostKey;
+    // The pin when there is one, else the key berth saw and keeps in the state.
+    this.hostKeyFingerprint = seenHostKey === undefined ? reached.hostKey : pulumi.all([reached.hostKey, seenHostKey]).apply(([pin, seen]) => pin || seen || "");
     const mirrors: Record<string, string[]> = {
       dockerCe: cfg.mirrors.dockerCe.map((m) => m.name),
       installer: cfg.mirrors.installer.map((m) => m.name),
@@ -76,21 +102,42 @@ export class DockerHost extends pulumi.ComponentResource {
   }
 
   #host(name: string, args: DockerHostArgs, rendered: Rendered): Reached {
-    const userData = rendered.userData;
     const cfg = args.config;
     const h = cfg.host;
     const parent = this;
+    const lab = args.lab;
+    const student = lab ? pulumi.output(lab.studentKey).apply((k) => studentUserData(rendered, h.provider, k)) : undefined;
+    const userData: pulumi.Input<string> = student ? student.userData : rendered.userData;
     switch (h.provider) {
       case "digitalocean": {
+        warnOpenSsh(cfg, this);
         if (pulumi.runtime.isDryRun()) pulumi.log.warn("DigitalOcean replaces a droplet when its user-data or SSH keys change; berth renders the same bytes for the same config, so only a config change (or a berth upgrade that changes bootstrap.sh) does that.", this);
-        const d = digitalOceanHost(name, cfg, userData, parent);
+        const d = digitalOceanHost(name, cfg, userData, parent, lab?.digitalocean);
         return { ip: d.ip, sshHost: d.ip, sshPort: pulumi.output(22), hostKey: pulumi.output(h.hostKeyFingerprint ?? ""), ready: d.droplet };
       }
       case "tencentcloud": {
+        warnOpenSsh(cfg, this);
+        const ports = publishedPorts(cfg.app?.ports ?? []);
+        if (lab) {
+          if (!lab.tencent || !student) throw new Error(`DockerHost ${name}: a Tencent lab host needs the lab's Tencent parts`);
+          const t = lab.tencent.parts.instance(`${name}-cvm`, {
+            region: h.region ?? "ap-guangzhou", zone: h.zone ?? "", imageId: h.image ?? "", instanceType: h.size ?? "S5.MEDIUM4",
+            userData, userDataBase64: student.apply((s) => s.userDataBase64), publicKey: h.sshPublicKey ?? "", instanceName: name, sshCidrs: [...h.allowSsh],
+            appPorts: ports.filter((p) => p.protocol === "tcp").map((p) => p.port), appUdpPorts: ports.filter((p) => p.protocol === "udp").map((p) => p.port),
+            bandwidthOut: h.bandwidth, securityGroupId: lab.tencent.securityGroupId, keyId: lab.tencent.keyId, expiresAt: lab.expiresAt,
+            ...(args.tencent?.secretId !== undefined ? { secretId: args.tencent.secretId } : {}),
+            ...(args.tencent?.secretKey !== undefined ? { secretKey: args.tencent.secretKey } : {}),
+            ...(args.tencent?.endpoint ? { endpoint: args.tencent.endpoint } : {}),
+          }, { parent });
+          return { ip: t.publicIp, sshHost: t.publicIp, sshPort: pulumi.output(22), hostKey: pulumi.output(h.hostKeyFingerprint ?? ""), ready: t };
+        }
         const t = new TencentInstance(`${name}-cvm`, {
           region: h.region ?? "ap-guangzhou", zone: h.zone ?? "", imageId: h.image ?? "", instanceType: h.size ?? "S5.MEDIUM4",
-          userData, publicKey: h.sshPublicKey ?? "", instanceName: h.name ?? name, sshCidrs: [...h.allowSsh],
-          appPorts: publishedPorts(cfg.app?.ports ?? []).map((p) => p.port), bandwidthOut: h.bandwidth,
+          userData: rendered.userData, ...(rendered.compressed ? { userDataBase64: rendered.userDataBase64 } : {}),
+          publicKey: h.sshPublicKey ?? "", instanceName: h.name ?? name, sshCidrs: [...h.allowSsh],
+          appPorts: ports.filter((p) => p.protocol === "tcp").map((p) => p.port),
+          appUdpPorts: ports.filter((p) => p.protocol === "udp").map((p) => p.port),
+          bandwidthOut: h.bandwidth,
           ...(args.tencent?.secretId !== undefined ? { secretId: args.tencent.secretId } : {}),
           ...(args.tencent?.secretKey !== undefined ? { secretKey: args.tencent.secretKey } : {}),
           ...(args.tencent?.endpoint ? { endpoint: args.tencent.endpoint } : {}),
@@ -98,15 +145,29 @@ export class DockerHost extends pulumi.ComponentResource {
         return { ip: t.publicIp, sshHost: t.publicIp, sshPort: pulumi.output(22), hostKey: pulumi.output(h.hostKeyFingerprint ?? ""), ready: t };
       }
       case "local": {
-        const vm = new LocalVm(`${name}-vm`, { vmName: h.name ?? name, userData, ...(h.sshPublicKey ? { sshPublicKey: h.sshPublicKey } : {}) }, { parent });
+        const labels = lab ? { labels: { "berth.lab": lab.lab, "berth.expires": lab.expiresAt } } : {};
+        const vm = new LocalVm(`${name}-vm`, { vmName: h.name ?? name, userData, ...(h.sshPublicKey ? { sshPublicKey: h.sshPublicKey } : {}), ...labels }, { parent });
         return { ip: vm.ip, sshHost: pulumi.output("127.0.0.1"), sshPort: vm.sshPort, hostKey: vm.hostKeyFingerprint, ...(h.sshPublicKey ? {} : { privateKey: vm.privateKey }), ready: vm };
       }
       case "existing": {
         if (args.sshPrivateKey === undefined) throw new pulumi.RunError("berth:sshPrivateKey: needed to bootstrap an existing server over SSH — pulumi config set --secret berth:sshPrivateKey < ~/.ssh/id_ed25519");
         const files = rendered.files.map((f) => ({ ...f }));
         const e = new ExistingHost(`${name}-server`, { address: h.address ?? "", port: h.port, user: h.user, ...(h.hostKeyFingerprint ? { hostKeyFingerprint: h.hostKeyFingerprint } : {}), files, privateKey: args.sshPrivateKey }, { parent });
-        return { ip: pulumi.output(h.address ?? ""), sshHost: pulumi.output(h.address ?? ""), sshPort: pulumi.output(h.port), hostKey: e.seenHostKey, ready: e };
+        return { ip: pulumi.output(h.address ?? ""), sshHost: pulumi.output(h.address ?? ""), sshPort: pulumi.output(h.port), hostKey: pulumi.output(h.hostKeyFingerprint ?? ""), seenHostKey: e.seenHostKey, ready: e };
       }
     }
   }
+}
+
+const ANYWHERE = new Set(["0.0.0.0/0", "::/0"]);
+
+/** Said at preview: SSH open to the whole internet is the default, and rarely what anyone wants. */
+function warnOpenSsh(cfg: StackConfig, resource: pulumi.Resource): void {
+  const open = cfg.host.allowSsh.filter((c) => ANYWHERE.has(c));
+  if (open.length === 0 || !pulumi.runtime.isDryRun()) return;
+  pulumi.log.warn(
+    `berth:host.allowSsh lets the whole internet (${open.join(", ")}) reach SSH (port 22) on this host. ` +
+      `Limit it to the addresses you connect from: set allowSsh in stacks/Pulumi.${pulumi.getStack()}.yaml, e.g. allowSsh: ["203.0.113.7/32"] (your address, or your CI's ranges).`,
+    resource,
+  );
 }

@@ -2,16 +2,13 @@
  * A server you already have, as a Pulumi dynamic resource: create and update upload the same
  * bootstrap.sh and inputs that cloud-init would get and run it over SSH (with sudo when the
  * login user is not root), then record the status file. Delete leaves the server as it is.
+ * The host key seen on the first connection is kept (`seenHostKey`) and pinned by later updates
+ * when the stack gives no fingerprint (see host-pin.ts).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { modulePath, runtimeRequire } from "./runtime-require.js";
+import { hostPin, pinRefusal, type HostPin } from "./host-pin.js";
+import { berthRequire, PROVIDER_FORMAT, staleProvider } from "./runtime-require.js";
 import type { HostFile } from "../bootstrap/render.js";
-
-const MODULES = {
-  ssh: modulePath("../deploy/ssh.ts", import.meta.url),
-  knownHosts: modulePath("../deploy/known-hosts.ts", import.meta.url),
-  sensitive: modulePath("../deploy/sensitive.ts", import.meta.url),
-};
 
 export interface ExistingHostInputs {
   address: string;
@@ -26,6 +23,7 @@ export interface ExistingHostOutputs extends ExistingHostInputs {
   phase: string;
   mirrors: Record<string, string>;
   seenHostKey: string;
+  providerFormat?: number;
 }
 
 /** The argv that puts each staged file in place and runs the script, as root. */
@@ -38,16 +36,21 @@ export function bootstrapCommands(user: string, stage: string, files: readonly H
   ];
 }
 
-async function bootstrap(inputs: ExistingHostInputs): Promise<ExistingHostOutputs> {
-  const { SshExecutor } = runtimeRequire(MODULES.ssh) as typeof import("../deploy/ssh.js");
-  const { KnownHosts } = runtimeRequire(MODULES.knownHosts) as typeof import("../deploy/known-hosts.js");
-  const { Sensitive } = runtimeRequire(MODULES.sensitive) as typeof import("../deploy/sensitive.js");
+async function bootstrap(inputs: ExistingHostInputs, pin: HostPin): Promise<ExistingHostOutputs> {
+  const { SshExecutor } = berthRequire("deploy/ssh.ts") as typeof import("../deploy/ssh.js");
+  const { KnownHosts } = berthRequire("deploy/known-hosts.ts") as typeof import("../deploy/known-hosts.js");
+  const { Sensitive } = berthRequire("deploy/sensitive.ts") as typeof import("../deploy/sensitive.js");
   const ex = new SshExecutor({
     host: inputs.address, port: inputs.port, username: inputs.user, privateKey: new Sensitive(inputs.privateKey),
-    ...(inputs.hostKeyFingerprint ? { hostKeyFingerprint: inputs.hostKeyFingerprint } : { knownHosts: new KnownHosts() }),
+    ...(pin.fingerprint ? { hostKeyFingerprint: pin.fingerprint } : { knownHosts: new KnownHosts() }),
   });
   const where = `${inputs.user}@${inputs.address}:${inputs.port}`;
   try {
+    try {
+      await ex.connect();
+    } catch (e) {
+      throw pinRefusal(e, where, pin, ex.hostKey) ?? e;
+    }
     const stage = ".berth/bootstrap";
     await ex.exec(["mkdir", "-p", "-m", "0700", stage]);
     for (const [i, f] of inputs.files.entries()) await ex.upload(`${stage}/${i}`, f.content, 0o600);
@@ -55,30 +58,42 @@ async function bootstrap(inputs: ExistingHostInputs): Promise<ExistingHostOutput
       const r = await ex.exec(argv);
       if (r.code !== 0) {
         const tail = (await ex.exec(["tail", "-n", "30", "/var/log/berth/bootstrap.log"])).stdout.trim();
-        throw new Error(`${where}: \`${argv.join(" ")}\` exited ${r.code}\n${(r.stderr || r.stdout).trim().split("\n").slice(-5).join("\n")}${tail ? `\n/var/log/berth/bootstrap.log ends:\n${tail}` : ""}`);
+        const { explainBootstrap } = berthRequire("diagnose/explain.ts") as typeof import("../diagnose/explain.js");
+        throw new Error(`${where}: \`${argv.join(" ")}\` exited ${r.code}\n${(r.stderr || r.stdout).trim().split("\n").slice(-5).join("\n")}${tail ? `\n/var/log/berth/bootstrap.log ends:\n${tail}` : ""}${explainBootstrap([], tail)}`);
       }
     }
     const status = JSON.parse((await ex.exec(["cat", "/var/lib/berth/status.json"])).stdout) as { phase: string; mirrors: Record<string, string> };
-    return { ...inputs, phase: status.phase, mirrors: status.mirrors, seenHostKey: ex.hostKey ?? "" };
+    return { ...inputs, phase: status.phase, mirrors: status.mirrors, seenHostKey: ex.hostKey ?? pin.fingerprint, providerFormat: PROVIDER_FORMAT };
   } finally {
     await ex.close();
   }
 }
 
+/** What changed between the recorded inputs and the new ones: replaced on a new address or port. */
+function changesOf(olds: ExistingHostInputs, news: ExistingHostInputs): { changes: boolean; replaces: string[] } {
+  const same = (k: keyof ExistingHostInputs) => JSON.stringify(olds[k]) === JSON.stringify(news[k]);
+  const replaces = (["address", "port"] as const).filter((k) => !same(k));
+  return { changes: replaces.length > 0 || !same("files") || !same("user") || !same("hostKeyFingerprint") || !same("privateKey"), replaces };
+}
+
 export class ExistingHostProvider implements pulumi.dynamic.ResourceProvider {
   async create(inputs: ExistingHostInputs): Promise<pulumi.dynamic.CreateResult<ExistingHostOutputs>> {
-    return { id: `${inputs.address}:${inputs.port}`, outs: await bootstrap(inputs) };
+    return { id: `${inputs.address}:${inputs.port}`, outs: await bootstrap(inputs, hostPin(inputs.hostKeyFingerprint, undefined)) };
   }
 
   async diff(_id: string, olds: ExistingHostOutputs, news: ExistingHostInputs): Promise<pulumi.dynamic.DiffResult> {
-    const same = (k: keyof ExistingHostInputs) => JSON.stringify(olds[k]) === JSON.stringify(news[k]);
-    const replaces = (["address", "port"] as const).filter((k) => !same(k));
-    const changes = replaces.length > 0 || !same("files") || !same("user") || !same("hostKeyFingerprint") || !same("privateKey");
+    const { changes, replaces } = changesOf(olds, news);
+    // An older berth's state: update first (the stored provider), replace on the next run.
+    if (staleProvider(olds)) return { changes: true, replaces: [], deleteBeforeReplace: true };
     return { changes, replaces, deleteBeforeReplace: true };
   }
 
-  async update(_id: string, _olds: ExistingHostOutputs, news: ExistingHostInputs): Promise<pulumi.dynamic.UpdateResult<ExistingHostOutputs>> {
-    return { outs: await bootstrap(news) };
+  async update(_id: string, olds: ExistingHostOutputs, news: ExistingHostInputs): Promise<pulumi.dynamic.UpdateResult<ExistingHostOutputs>> {
+    // Only the stored provider is out of date (written by an older berth): nothing to run on the server.
+    // (or the server moved, which the next run replaces with the current provider).
+    const { changes, replaces } = changesOf(olds, news);
+    if (staleProvider(olds) && (!changes || replaces.length > 0)) return { outs: { ...olds, providerFormat: PROVIDER_FORMAT } };
+    return { outs: await bootstrap(news, hostPin(news.hostKeyFingerprint, olds.seenHostKey)) };
   }
 
   async delete(): Promise<void> {

@@ -1,19 +1,21 @@
 /**
  * The local provider's VM as a Pulumi dynamic resource. Methods load berth's modules when they
- * run (the provider is serialized into the state; it captures only a module URL string).
+ * run, by their name under src/ (the provider is serialized into the state; see runtime-require).
  * Without a configured key, create makes an ed25519 key pair for the VM; the private half is
  * a secret output that AppDeployment uses.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { modulePath, runtimeRequire } from "./runtime-require.js";
-
-const VM_MODULE = modulePath("../local/vm.ts", import.meta.url);
-const KIT_MODULE = modulePath("../local/kit.ts", import.meta.url);
+import { berthRequire, PROVIDER_FORMAT, runtimeRequire, staleProvider } from "./runtime-require.js";
 
 export interface LocalVmInputs {
   vmName: string;
   userData: string;
   sshPublicKey?: string;
+  /**
+   * Container labels (a lab host's `berth.lab` and `berth.expires`). Docker cannot relabel a
+   * running container, so a change is recorded in the state without touching the VM.
+   */
+  labels?: Record<string, string>;
   timeoutSeconds: number;
 }
 
@@ -24,12 +26,13 @@ export interface LocalVmOutputs extends LocalVmInputs {
   containerId: string;
   /** The generated private key when no public key was given (secret). */
   privateKey: string;
+  providerFormat: number;
 }
 
 export class LocalVmProvider implements pulumi.dynamic.ResourceProvider {
   async create(inputs: LocalVmInputs): Promise<pulumi.dynamic.CreateResult<LocalVmOutputs>> {
-    const { createVm } = runtimeRequire(VM_MODULE) as typeof import("../local/vm.js");
-    const { kitUp } = runtimeRequire(KIT_MODULE) as typeof import("../local/kit.js");
+    const { createVm } = berthRequire("local/vm.ts") as typeof import("../local/vm.js");
+    const { kitUp } = berthRequire("local/kit.ts") as typeof import("../local/kit.js");
     await kitUp();
     let publicKey = inputs.sshPublicKey;
     let privateKey = "";
@@ -39,29 +42,34 @@ export class LocalVmProvider implements pulumi.dynamic.ResourceProvider {
       publicKey = pair.public;
       privateKey = pair.private;
     }
-    const vm = await createVm({ name: inputs.vmName, userData: inputs.userData, sshPublicKey: publicKey, waitForStatusFile: true, keepOnFailure: true, timeoutMs: inputs.timeoutSeconds * 1000 });
+    const vm = await createVm({ name: inputs.vmName, userData: inputs.userData, sshPublicKey: publicKey, ...(inputs.labels ? { labels: inputs.labels } : {}), waitForStatusFile: true, keepOnFailure: true, timeoutMs: inputs.timeoutSeconds * 1000 });
     return {
       id: inputs.vmName,
-      outs: { ...inputs, ip: vm.ip, sshPort: vm.sshPort, hostKeyFingerprint: vm.hostKeyFingerprint ?? "", containerId: vm.containerId, privateKey },
+      outs: { ...inputs, ip: vm.ip, sshPort: vm.sshPort, hostKeyFingerprint: vm.hostKeyFingerprint ?? "", containerId: vm.containerId, privateKey, providerFormat: PROVIDER_FORMAT },
     };
   }
 
   async read(id: string, props: LocalVmOutputs): Promise<pulumi.dynamic.ReadResult<LocalVmOutputs>> {
-    const { listVms } = runtimeRequire(VM_MODULE) as typeof import("../local/vm.js");
+    const { listVms } = berthRequire("local/vm.ts") as typeof import("../local/vm.js");
     return (await listVms()).includes(id) ? { id, props } : { id: "", props };
   }
 
   async diff(_id: string, olds: LocalVmOutputs, news: LocalVmInputs): Promise<pulumi.dynamic.DiffResult> {
+    // A state from an older berth first gets an update that stores the current provider: a
+    // replacement now would run the old provider's delete, which may name a checkout that is gone.
+    if (staleProvider(olds)) return { changes: true, replaces: [], deleteBeforeReplace: true };
     const replaces = (["vmName", "userData", "sshPublicKey"] as const).filter((k) => (olds[k] ?? "") !== (news[k] ?? ""));
-    return { changes: replaces.length > 0 || olds.timeoutSeconds !== news.timeoutSeconds, replaces, deleteBeforeReplace: true };
+    const relabel = JSON.stringify(olds.labels ?? {}) !== JSON.stringify(news.labels ?? {});
+    return { changes: replaces.length > 0 || relabel || olds.timeoutSeconds !== news.timeoutSeconds, replaces, deleteBeforeReplace: true };
   }
 
   async update(_id: string, olds: LocalVmOutputs, news: LocalVmInputs): Promise<pulumi.dynamic.UpdateResult<LocalVmOutputs>> {
-    return { outs: { ...olds, timeoutSeconds: news.timeoutSeconds } };
+    const { labels: _old, ...rest } = olds;
+    return { outs: { ...rest, ...(news.labels ? { labels: news.labels } : {}), timeoutSeconds: news.timeoutSeconds, providerFormat: PROVIDER_FORMAT } };
   }
 
   async delete(id: string): Promise<void> {
-    const { destroyVm } = runtimeRequire(VM_MODULE) as typeof import("../local/vm.js");
+    const { destroyVm } = berthRequire("local/vm.ts") as typeof import("../local/vm.js");
     await destroyVm(id);
   }
 }
@@ -72,6 +80,7 @@ export interface LocalVmArgs {
   vmName: pulumi.Input<string>;
   userData: pulumi.Input<string>;
   sshPublicKey?: pulumi.Input<string>;
+  labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   timeoutSeconds?: pulumi.Input<number>;
 }
 

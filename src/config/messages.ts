@@ -42,6 +42,8 @@ function describe(issue: z.core.$ZodIssue): string {
   switch (issue.code) {
     case "invalid_type":
       return /received undefined$/.test(issue.message) ? `required: expected ${issue.expected}` : issue.message.replace(/^Invalid input: /, "");
+    case "invalid_key":
+      return issue.issues.map((i) => i.message).join("; ") || issue.message;
     case "too_small":
       return issue.origin === "array" ? `needs at least ${String(issue.minimum)} entr${issue.minimum === 1 ? "y" : "ies"}` : issue.message;
     default:

@@ -4,7 +4,8 @@
  *
  * Every Sensitive registers its value in one process-wide set, and `redact()` replaces each of
  * them in text. redact() runs where text leaves the deploy layer: Session's log lines,
- * DeployError (every error of the deploy layer), and the CLI's output; so a secret echoed by a
+ * DeployError (every error of the deploy layer), and the CLI's output (the host commands' io,
+ * and cli/failure.ts for any failed command); so a secret echoed by a
  * remote program (a failed release's logs, a registry's error) never reaches a terminal or a
  * Pulumi log.
  */

@@ -1,4 +1,5 @@
 /** Waiting for the bootstrap to finish, from its status file. */
+import { explainBootstrap, STUCK } from "../diagnose/explain.js";
 import { host } from "./commands.js";
 import { DeployError } from "./errors.js";
 import type { Session } from "./session.js";
@@ -29,10 +30,10 @@ export async function waitForBootstrap(s: Session, timeoutSeconds: number): Prom
     if (last?.phase === "ready") return last;
     if (last?.phase === "failed") {
       const log = (await s.try(host.bootstrapLogTail())).stdout.trim();
-      throw new DeployError(s.ex.target, `the bootstrap failed: ${last.errors.join("; ")}\n/var/log/berth/bootstrap.log ends:\n${log}`);
+      throw new DeployError(s.ex.target, `the bootstrap failed: ${last.errors.join("; ")}\n/var/log/berth/bootstrap.log ends:\n${log}${explainBootstrap(last.errors, log)}`);
     }
     await sleep(2000);
   }
   const log = (await s.try(host.bootstrapLogTail())).stdout.trim();
-  throw new DeployError(s.ex.target, `the bootstrap did not finish in ${timeoutSeconds} s (last phase: ${last?.phase ?? "no status file"})${log ? `\n/var/log/berth/bootstrap.log ends:\n${log}` : ""}`);
+  throw new DeployError(s.ex.target, `the bootstrap did not finish in ${timeoutSeconds} s (last phase: ${last?.phase ?? "no status file"})${log ? `\n/var/log/berth/bootstrap.log ends:\n${log}${explainBootstrap([], log, STUCK)}` : ""}`);
 }

@@ -91,14 +91,49 @@ export interface BuildSpec {
   labels?: Record<string, string>;
 }
 
-/** docker build with the listed files of `dir` as context (classic builder). */
-export async function buildImage(spec: BuildSpec): Promise<void> {
+/**
+ * docker build with the listed files of `dir` as context (classic builder). The classic builder
+ * keeps the last image of every build stage but the final one as an untagged ("dangling")
+ * image — kit-mirror's build stage alone is ~600 MB — so those are removed after the build.
+ * Returns the build's log lines.
+ */
+export async function buildImage(spec: BuildSpec): Promise<string[]> {
   const stream = await engine().buildImage(
     { context: spec.dir, src: spec.files },
     { t: spec.tag, buildargs: spec.buildargs, labels: spec.labels, rm: true, forcerm: true },
   );
-  await followProgress(stream, `docker build ${spec.tag}`);
+  const lines = await followProgress(stream, `docker build ${spec.tag}`);
   if (!(await imageExists(spec.tag))) throw new Error(`docker build ${spec.tag} finished without an image`);
+  for (const id of stageImages(lines)) await removeUntagged(id);
+  return lines;
+}
+
+/** Ids of the images that ended each build stage before the last, from the classic builder's log. */
+export function stageImages(lines: string[]): string[] {
+  const ids: string[] = [];
+  let last: string | undefined;
+  let stages = 0;
+  for (const line of lines) {
+    if (/^Step \d+\/\d+ : FROM\s/i.test(line)) {
+      if (stages > 0 && last) ids.push(last);
+      stages++;
+      last = undefined;
+    }
+    const m = /^ ---> ([0-9a-f]{12,64})$/.exec(line);
+    if (m) last = m[1];
+  }
+  return ids;
+}
+
+/** Remove an image if nothing tags it; one still used (a parent, a container) is left alone. */
+async function removeUntagged(id: string): Promise<void> {
+  try {
+    const info = await engine().getImage(id).inspect();
+    if ((info.RepoTags ?? []).some((t) => t !== "<none>:<none>")) return;
+    await engine().getImage(id).remove({ noprune: false });
+  } catch {
+    // gone already, or in use: not ours to force
+  }
 }
 
 export interface ExecResult {

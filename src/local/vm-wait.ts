@@ -3,6 +3,7 @@
 //   const status = await waitForCloudInit(id, deadline);          // "done" | "error"
 //   await waitForStatusFile(id, "s1", deadline);                   // berth's status.json
 //   throw await vmFailure(id, "s1", "why");                        // error with log tails
+import { explainBootstrap, STUCK } from "../diagnose/explain.js";
 import { engine, execIn } from "./engine.js";
 
 const POLL_MS = 1000;
@@ -21,16 +22,17 @@ async function tail(id: string, file: string, lines = 40): Promise<string> {
   }
 }
 
-/** An Error naming the VM, the reason and the tails of the bootstrap and cloud-init logs. */
+/** An Error naming the VM, the reason, the tails of the bootstrap and cloud-init logs, and berth's diagnosis. */
 export async function vmFailure(id: string, name: string, why: string): Promise<Error> {
+  const bootstrapTail = await tail(id, BOOTSTRAP_LOG);
   const parts = [
     `local VM "${name}": ${why}`,
     `--- tail of ${BOOTSTRAP_LOG} ---`,
-    await tail(id, BOOTSTRAP_LOG),
+    bootstrapTail,
     `--- tail of ${CLOUD_INIT_LOG} ---`,
     await tail(id, CLOUD_INIT_LOG),
   ];
-  return new Error(parts.join("\n"));
+  return new Error(parts.join("\n") + explainBootstrap([why], bootstrapTail, why.startsWith("bootstrap failed") ? {} : STUCK));
 }
 
 async function running(id: string): Promise<boolean> {

@@ -22,7 +22,10 @@ export interface CreateVmOptions {
   name: string;
   userData: string;
   metaData?: Record<string, unknown>;
-  sshPublicKey?: string;
+  /** Public key line(s) for the default user (meta-data `public-keys`). */
+  sshPublicKey?: string | string[];
+  /** Extra container labels (a lab's name and expiry); berth's own labels win. */
+  labels?: Record<string, string>;
   waitForStatusFile?: boolean;
   /** Leave a VM whose boot or bootstrap failed running, for diagnosis over SSH. */
   keepOnFailure?: boolean;
@@ -54,24 +57,57 @@ export interface LocalVm {
 const NAME_RE = /^[a-z0-9]([a-z0-9-]{0,50}[a-z0-9])?$/;
 export const vmContainerName = (name: string): string => `berth-vm-${name}`;
 
-/** What a VM needs without --privileged (fails on hosts lacking CAP_SYS_RESOURCE); see FIELD-NOTES. */
-const VM_HOST_CONFIG = {
-  CapAdd: ["ALL"],
-  CapDrop: ["SYS_RESOURCE"],
+/**
+ * What a VM container is granted: the least this machine has shown systemd, cloud-init, sshd
+ * and a Docker engine inside the VM (overlay2, bridge networking, containers of its own) to
+ * need, and no more. It is still near-root on the host — root in the VM can mount, change its
+ * own cgroup's device list and create device nodes — so a local VM is for someone who may
+ * have the machine (see the README). Not --privileged, which also fails on hosts lacking
+ * CAP_SYS_RESOURCE.
+ */
+export const VM_HOST_CONFIG = {
+  // Docker's default capabilities, plus: SYS_ADMIN for mounts and namespaces (systemd's own
+  // mounts, the inner dockerd's overlay2 mounts and its containers' namespaces), NET_ADMIN for
+  // the inner dockerd's bridge, veth pairs and iptables rules. Everything else stays dropped
+  // (SYS_MODULE, SYS_TIME, SYS_RAWIO, SYS_PTRACE, SYS_BOOT, SYSLOG, MAC_ADMIN, BPF, …).
+  CapAdd: ["SYS_ADMIN", "NET_ADMIN"],
+  // Docker's default seccomp profile refuses the nested container runtime's syscalls, and an
+  // AppArmor profile would refuse its mounts. (This machine's engine enforces neither, so a
+  // narrower profile could not be proved here.)
   SecurityOpt: ["seccomp=unconfined", "apparmor=unconfined"],
-  MaskedPaths: [] as string[], // systempaths=unconfined
+  // systempaths=unconfined: the inner runtime mounts a fresh /proc for each container, which
+  // the kernel refuses while parts of the VM's /proc are masked or read-only.
+  MaskedPaths: [] as string[],
   ReadonlyPaths: [] as string[],
-  DeviceCgroupRules: ["a *:* rwm"],
+  // No extra devices: Docker's default list (null, zero, full, random, urandom, tty, console,
+  // ptmx, pts, tun, and mknod) is what systemd and the inner containers use.
+  DeviceCgroupRules: [] as string[],
   Tmpfs: { "/run": "", "/run/lock": "" },
+  // The VM's own cgroup namespace: systemd and the inner dockerd see the VM's cgroup as the
+  // root and manage only what is below it, instead of the host's whole cgroup tree.
+  CgroupnsMode: "private",
 };
+
+/**
+ * PID 1 of a VM container: make the VM's own cgroup hierarchies writable (the engine mounts
+ * them read-only; systemd and the inner dockerd create cgroups below them), then exec systemd.
+ * cgroup v2 has one hierarchy at /sys/fs/cgroup; cgroup v1 one per controller below it.
+ */
+const VM_ENTRYPOINT = [
+  "/bin/sh",
+  "-c",
+  'if [ -f /sys/fs/cgroup/cgroup.controllers ]; then mount -o remount,rw /sys/fs/cgroup || exit 1; ' +
+    'else for c in /sys/fs/cgroup/*/; do mount -o remount,bind,rw "$c" || exit 1; done; fi; exec /sbin/init',
+];
 
 function writeSeed(opts: CreateVmOptions): string {
   const dir = cacheDir("vms", opts.name, "seed");
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const keys = [opts.sshPublicKey ?? []].flat().map((k) => k.trim()).filter(Boolean);
   const meta: Record<string, unknown> = {
     "instance-id": `i-berth-${opts.name}-${randomBytes(4).toString("hex")}`,
     "local-hostname": opts.name,
-    ...(opts.sshPublicKey ? { "public-keys": [opts.sshPublicKey.trim()] } : {}),
+    ...(keys.length > 0 ? { "public-keys": keys } : {}),
     ...opts.metaData,
   };
   writeFileSync(join(dir, "user-data"), opts.userData, { mode: 0o600 });
@@ -90,7 +126,7 @@ export async function createVm(opts: CreateVmOptions): Promise<LocalVm> {
   }
   const image = await ensureVmImage();
   await ensureLabNetwork();
-  const labels = { [KIT_LABEL]: "1", [VM_LABEL]: opts.name };
+  const labels = { ...opts.labels, [KIT_LABEL]: "1", [VM_LABEL]: opts.name };
   const dockerVolume = `${cname}-docker`;
   const deadline = Date.now() + opts.timeoutMs;
   let where: LocalVmError["vm"];
@@ -103,9 +139,11 @@ export async function createVm(opts: CreateVmOptions): Promise<LocalVm> {
       Image: image,
       Labels: labels,
       ExposedPorts: { "22/tcp": {} },
+      Entrypoint: VM_ENTRYPOINT,
+      Cmd: [],
       HostConfig: {
         ...VM_HOST_CONFIG,
-        Binds: ["/sys/fs/cgroup:/sys/fs/cgroup:rw", `${seed}:/var/lib/cloud/seed/nocloud:ro`, `${dockerVolume}:/var/lib/docker`],
+        Binds: [`${seed}:/var/lib/cloud/seed/nocloud:ro`, `${dockerVolume}:/var/lib/docker`],
         PortBindings: { "22/tcp": [{ HostIp: "127.0.0.1", HostPort: "" }] },
       },
       NetworkingConfig: { EndpointsConfig: { [LAB_NETWORK]: {} } },

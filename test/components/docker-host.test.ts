@@ -1,3 +1,4 @@
+import { gunzipSync } from "node:zlib";
 import * as pulumi from "@pulumi/pulumi";
 import { beforeEach, describe, expect, it } from "vitest";
 import { render } from "../../src/bootstrap/render.js";
@@ -6,13 +7,14 @@ import { program } from "../../src/program.js";
 import { appDeploymentProvider } from "../../src/components/app-deployment.js";
 import { existingHostProvider } from "../../src/components/existing-host.js";
 import { localVmProvider } from "../../src/components/local-vm.js";
-import { PROJECT_DIR, PUBKEY } from "../helpers/config.js";
+import { tencentInstanceProvider } from "../../src/components/tencent/provider.js";
+import { PROJECT_DIR, PUBKEY, RSA_PUBKEY } from "../helpers/config.js";
 import { isSecretInput, promiseOf, registered, resetRegistry, setConfig, settle } from "./mocks.js";
 
 const APP = { image: "registry.lab:5000/team/web:v3", registry: { server: "registry.lab:5000", username: "ci", password: "reg-pass" }, ports: ["80:8080"], secretEnv: { TOKEN: "t0k" } };
 
 function expectedUserData(config: Record<string, unknown>): string {
-  const r = load(Object.fromEntries(Object.entries(config).filter(([k]) => k !== "berth:sshPrivateKey")), { baseDir: PROJECT_DIR });
+  const r = load(Object.fromEntries(Object.entries(config).filter(([k]) => k !== "berth:sshPrivateKey")), { baseDir: PROJECT_DIR, isSecret: () => true });
   if (!r.ok) throw new Error(r.errors.join("\n"));
   return render(r.config).userData;
 }
@@ -30,10 +32,12 @@ describe("DockerHost on DigitalOcean", () => {
   };
 
   it("creates key, droplet, firewall, reserved IP and the app, with exact inputs", async () => {
-    setConfig(config, ["berth:sshPrivateKey"]);
+    setConfig(config, ["berth:sshPrivateKey", "berth:app"]); // as Pulumi lists them when berth:app holds secrets
     const out = program(PROJECT_DIR);
     expect(await promiseOf(out.publicIp)).toBe("198.51.100.9");
     expect(await promiseOf(out.ssh)).toBe("ssh -p 22 root@198.51.100.9");
+    // No pin in the stack: the output is the key the AppDeployment saw and keeps in the state.
+    expect(await promiseOf(out.hostKeyFingerprint)).toBe("SHA256:seen");
     expect(await promiseOf(out.appUrl)).toBe("http://198.51.100.9:80/");
     expect(await promiseOf(out.mirrors)).toEqual({ dockerCe: ["aliyun", "tuna"], installer: ["aliyun", "tuna"], conda: ["aliyun"], pypi: ["aliyun"] });
     await settle();
@@ -75,7 +79,7 @@ describe("DockerHost on DigitalOcean", () => {
 describe("DockerHost on Tencent Cloud", () => {
   it("creates one TencentInstance with the user-data, key, ports and secret credentials", async () => {
     const config = {
-      "berth:host": { provider: "tencentcloud", name: "lab", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: PUBKEY, region: "ap-guangzhou" },
+      "berth:host": { provider: "tencentcloud", name: "lab", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: RSA_PUBKEY, region: "ap-guangzhou" },
       "berth:bootstrap": { mirror: ["tencent-internal", "tencent"], docker: { registryMirrors: ["tencent-internal"] } },
       "tencentcloud:secretId": "AKIDexample", "tencentcloud:secretKey": "tc-secret",
     };
@@ -85,8 +89,10 @@ describe("DockerHost on Tencent Cloud", () => {
     await settle();
     expect(registered.map((r) => `${r.type} ${r.name}`).sort()).toEqual(["berth:index:DockerHost lab", "pulumi-nodejs:dynamic/berth:TencentInstance lab-cvm"]);
     const cvm = byName("lab-cvm")?.inputs ?? {};
-    expect(cvm).toMatchObject({ region: "ap-guangzhou", zone: "ap-guangzhou-3", imageId: "img-487zeit5", instanceType: "S5.MEDIUM4", publicKey: PUBKEY, instanceName: "lab", sshCidrs: ["0.0.0.0/0", "::/0"], appPorts: [], bandwidthOut: 5 });
+    expect(cvm).toMatchObject({ region: "ap-guangzhou", zone: "ap-guangzhou-3", imageId: "img-487zeit5", instanceType: "S5.MEDIUM4", publicKey: RSA_PUBKEY, instanceName: "lab", sshCidrs: ["0.0.0.0/0", "::/0"], appPorts: [], appUdpPorts: [], bandwidthOut: 5 });
     expect(cvm.userData).toBe(expectedUserData(config));
+    // Over 16 KB as text: sent gzip-compressed, which cloud-init unpacks.
+    expect(gunzipSync(Buffer.from(String(cvm.userDataBase64), "base64")).toString("utf8")).toBe(cvm.userData);
     expect(isSecretInput(cvm.secretId)).toBe(true);
     expect(isSecretInput(cvm.secretKey)).toBe(true);
   });
@@ -112,7 +118,7 @@ describe("DockerHost locally and on an existing server", () => {
     const server = byName("box-server")?.inputs ?? {};
     expect(server).toMatchObject({ address: "203.0.113.10", port: 22, user: "admin", hostKeyFingerprint: "" });
     expect(isSecretInput(server.privateKey)).toBe(true);
-    expect((server.files as { path: string }[]).map((f) => f.path)).toEqual(["/etc/berth/bootstrap.conf", "/etc/berth/mirrors.list", "/etc/berth/daemon.json", "/etc/berth/pip.conf", "/usr/local/lib/berth/bootstrap.sh"]);
+    expect((server.files as { path: string }[]).map((f) => f.path)).toEqual(["/etc/berth/bootstrap.conf", "/etc/berth/mirrors.list", "/etc/berth/daemon.json", "/etc/berth/pip.conf", "/etc/berth/keys/9DC858229FC7DD38854AE2D88D81803C0EBFCD88.asc", "/usr/local/lib/berth/bootstrap.sh"]);
   });
 });
 
@@ -133,10 +139,13 @@ describe("invalid config", () => {
   });
 });
 
-describe("dynamic providers serialize without capturing native objects", () => {
-  it.each([["LocalVm", localVmProvider], ["AppDeployment", appDeploymentProvider], ["ExistingHost", existingHostProvider]] as const)("%s", async (_name, provider) => {
+describe("dynamic providers serialize without capturing native objects or the checkout's path", () => {
+  it.each([["LocalVm", localVmProvider], ["AppDeployment", appDeploymentProvider], ["ExistingHost", existingHostProvider], ["TencentInstance", tencentInstanceProvider]] as const)("%s", async (_name, provider) => {
     const s = await pulumi.runtime.serializeFunction(() => provider);
     expect(s.text).toContain("exports.handler");
-    expect(s.text).not.toMatch(/Client\(|ssh2\.Client|dockerode/);
+    // The Tencent provider builds its SDK clients inside its methods (`new …Client(`): test/tencent guards it.
+    if (_name !== "TencentInstance") expect(s.text).not.toMatch(/Client\(|ssh2\.Client|dockerode/);
+    // The state must not depend on where the checkout lives: no absolute path of it is serialized.
+    expect(s.text.includes(PROJECT_DIR)).toBe(false);
   });
 });

@@ -40,37 +40,43 @@ describe("berth deploy on a user's first mistakes", () => {
     mkdirSync(home);
     const r = berth(["deploy", "--stack", stack(), "--host", `root@127.0.0.1:${sshd.port}`], { HOME: home });
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe("no SSH private key found (looked for ~/.ssh/id_ed25519, ~/.ssh/id_ecdsa, ~/.ssh/id_rsa) — make one with ssh-keygen -t ed25519 and add its .pub to the server's ~/.ssh/authorized_keys, or pass --identity FILE\n");
+    expect(r.stderr).toBe("berth: no SSH private key found (looked for ~/.ssh/id_ed25519, ~/.ssh/id_ecdsa, ~/.ssh/id_rsa) — make one with ssh-keygen -t ed25519 and add its .pub to the server's ~/.ssh/authorized_keys, or pass --identity FILE\n");
     expect(r.stdout).toBe("");
   });
 
   it("an --identity that is missing, a public key, or protected by a passphrase", () => {
     const host = ["--host", `root@127.0.0.1:${sshd.port}`];
     const missing = berth(["deploy", "--stack", stack(), ...host, "--identity", join(dir, "nope")]);
-    expect([missing.status, missing.stderr]).toEqual([1, `--identity ${join(dir, "nope")}: no such file — give the path of your SSH private key\n`]);
+    expect([missing.status, missing.stderr]).toEqual([1, `berth: --identity ${join(dir, "nope")}: no such file — give the path of your SSH private key\n`]);
     const pub = join(dir, "k.pub");
     writeFileSync(pub, "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKkKq3gsyPOWHbYbSdQvv7TUzVM9HfYXsiEK4ehVfjBn me@laptop\n");
     const r = berth(["deploy", "--stack", stack(), ...host, "--identity", pub]);
-    expect([r.status, r.stderr]).toEqual([1, `--identity ${pub}: this is a public key — give the private key (the file without .pub)\n`]);
+    expect([r.status, r.stderr]).toEqual([1, `berth: --identity ${pub}: this is a public key — give the private key (the file without .pub)\n`]);
     const locked = join(dir, "locked");
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "s3cret-phrase", "-f", locked]);
     const p = berth(["deploy", "--stack", stack(), ...host, "--identity", locked]);
-    expect([p.status, p.stderr]).toEqual([1, `--identity ${locked}: the key is protected by a passphrase, which berth cannot ask for — use a deploy key without one (ssh-keygen -t ed25519 -N "" -f ~/.ssh/berth_deploy) and add its .pub to the server\n`]);
+    expect([p.status, p.stderr]).toEqual([1, `berth: --identity ${locked}: the key is protected by a passphrase, which berth cannot ask for — use a deploy key without one (ssh-keygen -t ed25519 -N "" -f ~/.ssh/berth_deploy) and add its .pub to the server\n`]);
   });
 
   it("a --host that is not user@address[:port]", () => {
     const r = berth(["deploy", "--stack", stack(), "--host", "root@@x", "--identity", identity]);
-    expect([r.status, r.stderr]).toEqual([1, "--host root@@x: write user@address or user@address:port (like root@203.0.113.7:22)\n"]);
+    expect([r.status, r.stderr]).toEqual([1, "berth: --host root@@x: write user@address or user@address:port (like root@203.0.113.7:22)\n"]);
   });
 
-  it("refuses a host whose key is not the stack's berth:host.hostKeyFingerprint, naming the key", () => {
+  it("refuses a host whose key is not the stack's berth:host.hostKeyFingerprint, naming the key, with the catalogue's diagnosis", () => {
     const file = stack({ hostKeyFingerprint: WRONG });
-    const r = berth(["deploy", "--stack", file, "--host", `${sshd.user}@127.0.0.1:${sshd.port}`, "--identity", identity]);
+    const r = berth(["deploy", "--stack", file, "--host", `${sshd.user}@127.0.0.1:${sshd.port}`, "--identity", identity], { LC_ALL: "", LC_MESSAGES: "", LANG: "C.UTF-8" });
     expect(r.status).toBe(1);
     const refusal = `host key is ${sshd.hostFingerprint()}, but berth:host.hostKeyFingerprint in ${file} is ${WRONG} — refusing to connect (if the server was rebuilt, update the fingerprint)`;
-    const [step, blank, message, end] = r.stderr.split("\n");
+    const [step, blank, message, ...diagnosis] = r.stderr.split("\n");
     expect(step).toMatch(new RegExp(`^${sshd.user}@127\\.0\\.0\\.1:${sshd.port} lock\\+status\\+login failed after \\d+\\.\\d\\d s$`));
-    expect([blank, message, end]).toEqual(["", `127.0.0.1:${sshd.port}: ${refusal}`, ""]);
+    expect([blank, message]).toEqual(["", `127.0.0.1:${sshd.port}: ${refusal}`]);
+    expect(diagnosis.slice(0, 3)).toEqual([
+      "── berth's diagnosis ──",
+      "  [ssh-host-key-changed] The host's SSH key changed",
+      `    why: The host shows a different host key (${sshd.hostFingerprint()}) from the one berth knew (${WRONG}): it was rebuilt, or something sits in between.`,
+    ]);
+    expect(diagnosis.slice(-2)).toEqual(["  (more checks on the host: berth doctor --stack FILE --host USER@ADDRESS)", ""]);
     expect(r.stdout).toMatch(new RegExp(`^host +result +release / error +seconds\\n${sshd.user}@127\\.0\\.0\\.1:${sshd.port} +FAILED +127\\.0\\.0\\.1:${sshd.port}: host key is `));
     noStack(r.stderr + r.stdout);
   });
@@ -82,6 +88,6 @@ describe("berth deploy on a user's first mistakes", () => {
     expect(r.stderr).toBe(`note: --fingerprint ${sshd.hostFingerprint()} overrides berth:host.hostKeyFingerprint in ${file} (${WRONG})\n`);
     expect([r.status, r.stdout]).toEqual([0, `${sshd.user}@127.0.0.1:${sshd.port}  app: not locked\n`]);
     const bad = berth(["lock", "status", "--stack", file, ...host, "--fingerprint", "abc"]);
-    expect([bad.status, bad.stderr]).toEqual([1, "--fingerprint abc: write the host key's SHA256:… fingerprint as ssh-keygen -lf prints it (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the server)\n"]);
+    expect([bad.status, bad.stderr]).toEqual([1, "berth: --fingerprint abc: write the host key's SHA256:… fingerprint as ssh-keygen -lf prints it (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub on the server)\n"]);
   });
 });

@@ -38,11 +38,15 @@ export class PulumiProject {
   readonly env: NodeJS.ProcessEnv;
   #events = 0;
 
-  constructor(readonly label: string, readonly passphrase = "berth engine test passphrase") {
+  /**
+   * `from`: the project to copy (default: this checkout). `stateDir`: a file backend to share
+   * with other copies (default: the copy's own, removed with it).
+   */
+  constructor(readonly label: string, readonly passphrase = "berth engine test passphrase", opts: { from?: string; stateDir?: string } = {}) {
     const root = mkdtempSync(join(tmpdir(), `berth-engine-${label}-`));
     this.dir = join(root, "project");
-    this.stateDir = join(root, "state");
-    for (const f of COPIED) cpSync(join(PROJECT_DIR, f), join(this.dir, f), { recursive: true });
+    this.stateDir = opts.stateDir ?? join(root, "state");
+    for (const f of COPIED) cpSync(join(opts.from ?? PROJECT_DIR, f), join(this.dir, f), { recursive: true });
     for (const f of readdirSync(join(this.dir, "stacks")).filter((n) => n.endsWith(".yaml"))) {
       const file = join(this.dir, "stacks", f);
       writeFileSync(file, withoutSecrets(readFileSync(file, "utf8")));
@@ -58,7 +62,7 @@ export class PulumiProject {
       PULUMI_DEBUG_COMMANDS: "true",
       NO_COLOR: "1",
     };
-    mkdirSync(this.stateDir);
+    mkdirSync(this.stateDir, { recursive: true });
   }
 
   /** `pulumi ARGS` in the project directory; never throws on a non-zero exit. */
@@ -81,7 +85,7 @@ export class PulumiProject {
 
   /** Run a preview/up/destroy with an event log; returns the result and its resource steps. */
   async withEvents(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): Promise<RunResult & { steps: StepEvent[] }> {
-    const log = join(this.stateDir, `events-${++this.#events}.jsonl`);
+    const log = join(this.stateDir, `events-${this.label}-${++this.#events}.jsonl`);
     const r = await this.run([...args, "--event-log", log], opts);
     return { ...r, steps: readSteps(log) };
   }

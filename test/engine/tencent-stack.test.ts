@@ -2,9 +2,10 @@
 // local Tencent API stand-in (test/tencent/server.ts), which verifies every TC3 signature the
 // official SDK makes. `tencentcloud:endpoint` points the provider at it; the credentials are
 // stack secrets, set the way a user sets them.
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TencentApiServer } from "../tencent/server.js";
-import { isEmpty, SECRET_ID, SECRET_KEY, startServer } from "../tencent/helpers.js";
+import { isEmpty, PUBLIC_KEY, SECRET_ID, SECRET_KEY, startServer } from "../tencent/helpers.js";
 import { stackConfig } from "../helpers/config.js";
 import { render } from "../../src/bootstrap/render.js";
 import { opsOf, PulumiProject } from "./pulumi.js";
@@ -20,6 +21,8 @@ beforeAll(async () => {
   await project.ok(["config", "set", "--stack", STACK, "--secret", "tencentcloud:secretId"], { stdin: SECRET_ID });
   await project.ok(["config", "set", "--stack", STACK, "--secret", "tencentcloud:secretKey"], { stdin: SECRET_KEY });
   await project.ok(["config", "set", "--stack", STACK, "tencentcloud:endpoint", api().url]);
+  // Tencent imports OpenSSH RSA keys only: the user's own RSA public key, set the way a user sets it.
+  await project.ok(["config", "set", "--stack", STACK, "--path", "berth:host.sshPublicKey", PUBLIC_KEY]);
 });
 
 afterAll(async () => {
@@ -48,6 +51,8 @@ describe.sequential("pulumi on the Tencent Cloud stack, against the local API st
     expect(opsOf(r.steps)).toEqual(["create berth:index:DockerHost", "create pulumi-nodejs:dynamic/berth:TencentInstance", "create pulumi:providers:pulumi-nodejs", "create pulumi:pulumi:Stack"]);
     expect(mutating()).toEqual([]);
     expect(isEmpty(api())).toBe(true);
+    // The example stack keeps the default allowSsh: the preview says so.
+    expect(r.stdout).toContain("berth:host.allowSsh lets the whole internet (0.0.0.0/0, ::/0) reach SSH (port 22) on this host.");
   });
 
   it("pulumi up creates the key pair, security group and instance through the official SDK", async () => {
@@ -63,10 +68,12 @@ describe.sequential("pulumi on the Tencent Cloud stack, against the local API st
     expect(inst).toMatchObject({ region: "ap-guangzhou", zone: "ap-guangzhou-3", imageId: "img-487zeit5", instanceType: "S5.MEDIUM4", state: "RUNNING", bandwidthOut: 5 });
     expect(inst.keyIds).toEqual([key.id]);
     expect(inst.securityGroupIds).toEqual([sg.id]);
-    expect(key.publicKey).toBe(cfg.host.sshPublicKey);
+    expect(key.publicKey).toBe(PUBLIC_KEY);
     expect(sg.ingress.some((p) => p.Port === "22" && p.Action === "ACCEPT")).toBe(true);
-    // The instance boots with exactly what `berth render` makes for this stack.
-    expect(Buffer.from(inst.userData ?? "", "base64").toString("utf8")).toBe(render(cfg).userData);
+    // The instance boots with exactly what `berth render` makes for this stack, gzip-compressed
+    // to fit the 16 KB (cloud-init unpacks it).
+    expect(inst.userData).toBe(render(cfg).userDataBase64);
+    expect(gunzipSync(Buffer.from(inst.userData ?? "", "base64")).toString("utf8")).toBe(render(cfg).userData);
     // Every call was signed with the stack's secret key (the stand-in refuses anything else).
     expect(api().requests.length).toBeGreaterThan(3);
     expect(new Set(api().requests.map((q) => q.secretId))).toEqual(new Set([SECRET_ID]));
@@ -74,7 +81,7 @@ describe.sequential("pulumi on the Tencent Cloud stack, against the local API st
     const out = await project.outputs(STACK);
     expect(out.publicIp).toBe(inst.publicIp);
     expect(out.ssh).toBe(`ssh -p 22 ubuntu@${inst.publicIp}`);
-    expect(out.mirrors).toEqual({ dockerCe: ["tencent-internal", "tencent"], installer: ["tuna"], conda: ["tuna"], pypi: ["tencent-internal"] });
+    expect(out.mirrors).toEqual({ dockerCe: ["tencent-internal", "tencent"], installer: ["tuna"], conda: ["tuna"], pypi: ["tencent"] });
   });
 
   it("keeps the secret key out of the state", async () => {

@@ -1,6 +1,6 @@
 /** Driving bootstrap.sh's functions from tests: source the assembled script, call, capture. */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bootstrapScript } from "../../src/bootstrap/script.js";
@@ -13,10 +13,20 @@ export interface ShResult {
 }
 
 let scriptPath: string | undefined;
+/** Temp dirs made here (the script file's and each run's state), for removeTempDirs(). */
+const made: string[] = [];
+
+/** Removes every temp dir these helpers made; call it from afterAll. */
+export function removeTempDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+  scriptPath = undefined;
+}
 
 export function scriptFile(): string {
   if (!scriptPath) {
-    scriptPath = join(mkdtempSync(join(tmpdir(), "berth-script-")), "bootstrap.sh");
+    const dir = mkdtempSync(join(tmpdir(), "berth-script-"));
+    made.push(dir);
+    scriptPath = join(dir, "bootstrap.sh");
     writeFileSync(scriptPath, bootstrapScript(), { mode: 0o755 });
   }
   return scriptPath;
@@ -24,6 +34,7 @@ export function scriptFile(): string {
 
 function prepare(body: string, env: Record<string, string>) {
   const state = mkdtempSync(join(tmpdir(), "berth-state-"));
+  made.push(state);
   const args = ["-c", `source ${JSON.stringify(scriptFile())}\n${body}`];
   return { state, args, env: { ...process.env, BERTH_STATE: state, BERTH_ETC: state, BERTH_LOG: join(state, "log"), ...env } };
 }

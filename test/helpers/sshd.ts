@@ -16,6 +16,7 @@ export interface Sshd {
   hostFingerprint(): string;
   /** Replace the host key (a rebuilt server) and restart on the same port. */
   rekey(): Promise<void>;
+  /** Stop the server and remove its directory (host key, authorized_keys, config). */
   stop(): Promise<void>;
 }
 
@@ -73,7 +74,7 @@ export async function startSshd(opts: { port?: number; delayMs?: number } = {}):
     child = spawn("/usr/sbin/sshd", ["-D", "-e", "-f", join(dir, "sshd_config")], { stdio: "ignore" });
     await waitForPort(port);
   };
-  const stop = async () => {
+  const halt = async () => {
     const c = child;
     child = undefined;
     if (!c || c.exitCode !== null) return;
@@ -88,11 +89,14 @@ export async function startSshd(opts: { port?: number; delayMs?: number } = {}):
     dir,
     hostFingerprint: () => execFileSync("ssh-keygen", ["-l", "-E", "sha256", "-f", `${hostKey}.pub`], { encoding: "utf8" }).split(" ")[1] ?? "",
     rekey: async () => {
-      await stop();
+      await halt();
       makeHostKey();
       await start();
     },
-    stop,
+    stop: async () => {
+      await halt();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

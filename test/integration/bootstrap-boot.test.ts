@@ -6,13 +6,15 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { render, type Rendered } from "../../src/bootstrap/render.js";
 import { load } from "../../src/config/load.js";
+import { KIT_MIRROR_KEY_FINGERPRINT } from "../../src/local/kit.js";
 import { destroyVm, createVm, LocalVmError, type LocalVm } from "../../src/local/vm.js";
 import { PROJECT_DIR } from "../helpers/config.js";
-import { sh, sshBanner } from "./helpers.js";
+import { sh, sshBanner, testVmName } from "./helpers.js";
 
 const STACK = parse(readFileSync(join(PROJECT_DIR, "stacks/Pulumi.local.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> };
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBerthIntegrationTestKeyNoPrivateHalf00 test";
 const DOWN = { url: "http://mirror.berth.lab:81", name: "labkit-down" };
+const LABKIT = { url: "http://mirror.berth.lab", name: "labkit", dockerCeKeyFingerprint: KIT_MIRROR_KEY_FINGERPRINT };
 const created: string[] = [];
 
 /** The local stack with `bootstrap` keys replaced, rendered. */
@@ -52,11 +54,12 @@ describe("the local stack's rendered bootstrap on a real boot", () => {
   let vm: LocalVm;
 
   it("boots to ready with docker-ce from the kit mirror, daemon.json, users, Miniconda, .condarc and pip.conf", async () => {
-    vm = await boot("it-bootstrap", rendered.userData);
+    vm = await boot(testVmName("bootstrap"), rendered.userData);
     expect(await out(vm, "cloud-init status")).toMatch(/status: done/);
     const policy = await out(vm, "apt-cache policy docker-ce");
     expect(policy).toMatch(/Installed: 5:20\.10\.24~3-0~debian-bookworm/);
     expect(policy).toMatch(/\*\*\* 5:20\.10\.24~3-0~debian-bookworm 500\n\s+500 http:\/\/mirror\.berth\.lab\/docker-ce\/linux\/debian bookworm\/stable amd64 Packages/);
+    expect(await out(vm, "gpg --no-autostart --batch --show-keys --with-colons /etc/apt/keyrings/docker.gpg | awk -F: '$1 == \"fpr\" { print $10 }'")).toBe(`${KIT_MIRROR_KEY_FINGERPRINT}\n`);
     expect(await out(vm, "cat /etc/apt/sources.list.d/docker.list")).toBe("deb [arch=amd64 signed-by=/etc/apt/keyrings/docker.gpg] http://mirror.berth.lab/docker-ce/linux/debian bookworm stable\n");
     expect(await out(vm, "cat /etc/docker/daemon.json")).toBe(file(rendered, "daemon.json"));
     expect(await out(vm, "docker info --format '{{json .RegistryConfig.Mirrors}}'")).toBe('["http://registry.berth.lab:5000/"]\n');
@@ -85,14 +88,14 @@ describe("the local stack's rendered bootstrap on a real boot", () => {
 
 describe("mirror fallback and version pinning", () => {
   it("skips an unreachable first mirror, records the one used, and installs the pinned version", async () => {
-    const rendered = renderLocal({ mirror: [DOWN, { url: "http://mirror.berth.lab", name: "labkit" }], docker: { version: "20.10.23", users: ["debian"] }, conda: { enabled: false } });
-    const vm = await boot("it-fallback", rendered.userData);
+    const rendered = renderLocal({ mirror: [DOWN, LABKIT], docker: { version: "20.10.23", users: ["debian"] }, conda: { enabled: false } });
+    const vm = await boot(testVmName("fallback"), rendered.userData);
     const s = await status(vm);
     expect(s.phase).toBe("ready");
     expect(s.mirrors["docker-ce"]).toBe("labkit");
     expect(await out(vm, "dpkg-query -W -f='${Version}' docker-ce")).toBe("5:20.10.23~3-0~debian-bookworm");
     expect(await out(vm, "cat /var/log/berth/bootstrap.log")).toContain("mirror labkit-down (http://mirror.berth.lab:81/docker-ce) did not answer for debian 12; trying the next");
-    await destroyVm("it-fallback");
+    await destroyVm(testVmName("fallback"));
   });
 });
 
@@ -102,7 +105,7 @@ describe("a dpkg lock held at boot", () => {
     const doc = parse(rendered.userData) as Record<string, unknown>;
     const holder = "import fcntl, time; f = open('/var/lib/dpkg/lock-frontend', 'w'); fcntl.lockf(f, fcntl.LOCK_EX); open('/run/lock-held', 'w').write(str(time.time())); time.sleep(30); open('/run/lock-released', 'w').write(str(time.time()))";
     doc.bootcmd = [["sh", "-c", `nohup python3 -c "${holder}" >/dev/null 2>&1 &`]];
-    const vm = await boot("it-dpkg-lock", `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`);
+    const vm = await boot(testVmName("dpkg-lock"), `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`);
     expect((await status(vm)).phase).toBe("ready");
     const released = Number(await out(vm, "cat /run/lock-released"));
     const held = Number(await out(vm, "cat /run/lock-held"));
@@ -111,14 +114,14 @@ describe("a dpkg lock held at boot", () => {
     const installed = await out(vm, "grep ' install docker-ce:' /var/log/dpkg.log | tail -n 1 | cut -d' ' -f1-2");
     expect(new Date(installed.trim().replace(" ", "T") + "Z").getTime() / 1000).toBeGreaterThanOrEqual(Math.floor(released) - 1);
     expect(await out(vm, "cat /var/log/berth/bootstrap.log")).toMatch(/Waiting for cache lock|Could not get lock/);
-    await destroyVm("it-dpkg-lock");
+    await destroyVm(testVmName("dpkg-lock"));
   });
 });
 
 describe("a broken bootstrap", () => {
   it("ends failed, names the mirror, and leaves the VM reachable over SSH", async () => {
     const rendered = renderLocal({ mirror: DOWN, conda: { enabled: false } });
-    const err = await boot("it-broken", rendered.userData, true).then(() => undefined, (e: unknown) => e);
+    const err = await boot(testVmName("broken"), rendered.userData, true).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(LocalVmError);
     const vmAt = (err as LocalVmError).vm;
     expect(vmAt).toBeDefined();

@@ -1,5 +1,5 @@
 // Deploy test hosts: local VMs bootstrapped by the local stack, reached over real SSH.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -15,7 +15,13 @@ import { PROJECT_DIR } from "../helpers/config.js";
 import { sshKeyPair } from "../helpers/sshd.js";
 
 export const KEYS = sshKeyPair();
-export const KNOWN_HOSTS = join(mkdtempSync(join(tmpdir(), "berth-kh-")), "known_hosts");
+// KEYS stay in memory; the known_hosts directory goes with removeKnownHosts() (afterAll).
+const KNOWN_HOSTS_DIR = mkdtempSync(join(tmpdir(), "berth-kh-"));
+export const KNOWN_HOSTS = join(KNOWN_HOSTS_DIR, "known_hosts");
+
+export function removeKnownHosts(): void {
+  rmSync(KNOWN_HOSTS_DIR, { recursive: true, force: true });
+}
 
 /** The local stack without conda (faster), booted and bootstrapped. */
 export async function bootDeployHost(name: string): Promise<LocalVm> {

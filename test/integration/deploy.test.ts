@@ -1,12 +1,12 @@
 // Deploying the sample app over real SSH to a real VM: real sshd, real dockerd, the kit's
 // registry with auth.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { stringify } from "yaml";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { deploy, DeployError } from "../../src/deploy/deploy.js";
 import type { Executor } from "../../src/deploy/executor.js";
 import { localImageSource } from "../../src/deploy/image-source.js";
@@ -15,10 +15,10 @@ import { engine } from "../../src/local/engine.js";
 import { kitInfo } from "../../src/local/kit.js";
 import { destroyVm, type LocalVm } from "../../src/local/vm.js";
 import { PROJECT_DIR } from "../helpers/config.js";
-import { KEYS, appPlan, bootDeployHost, executor } from "./deploy-helpers.js";
-import { sh } from "./helpers.js";
+import { KEYS, appPlan, bootDeployHost, executor, removeKnownHosts } from "./deploy-helpers.js";
+import { sh, testVmName } from "./helpers.js";
 
-const NAME = "it-deploy";
+const NAME = testVmName("deploy");
 let vm: LocalVm;
 let ex: SshExecutor;
 const lines: string[] = [];
@@ -38,6 +38,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ex.close();
   await destroyVm(NAME);
+  removeKnownHosts();
 });
 
 describe("deploy over SSH", () => {
@@ -89,6 +90,7 @@ describe("deploy over SSH", () => {
     const base = await engine().createContainer({ Image: kit.appImages.v2.replace(kit.registry, kit.registryHost) });
     await base.commit({ repo: "berth-local/streamed", tag: "only-here", changes: [`LABEL berth.test.streamed=${Date.now()}`] });
     await base.remove();
+    onTestFinished(() => engine().getImage("berth-local/streamed:only-here").remove().then(() => undefined)); // no image left, tagged or dangling
     const r = await deploy(ex, appPlan({ image: "berth-local/streamed:only-here", transfer: "stream", registry: undefined }), { log, imageSource: localImageSource() });
     expect(r.changed).toBe(true);
     expect(await answer()).toBe("v2\n");
@@ -160,6 +162,7 @@ describe("deploy over SSH", () => {
 
   it("berth deploy, status and logs on the command line: exit codes, the result table, the failing host", async () => {
     const dir = mkdtempSync(join(tmpdir(), "berth-cli-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true })); // holds a private key
     const identity = join(dir, "id");
     writeFileSync(identity, KEYS.private, { mode: 0o600 });
     const stack = (image: string) => {

@@ -2,6 +2,14 @@
 import { connect } from "node:net";
 import { execIn, type ExecResult } from "../../src/local/engine.js";
 
+/**
+ * A test VM's name: BERTH_TEST_VM_PREFIX (default "it-") + base, so that runs of the same
+ * files by several people on one Docker engine never remove each other's VMs.
+ */
+export function testVmName(base: string): string {
+  return `${process.env.BERTH_TEST_VM_PREFIX ?? "it-"}${base}`;
+}
+
 /** bash -c SCRIPT inside the VM container (as root). */
 export function sh(containerId: string, script: string): Promise<ExecResult> {
   return execIn(containerId, ["bash", "-c", script]);

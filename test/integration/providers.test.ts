@@ -17,9 +17,11 @@ import { SshExecutor } from "../../src/deploy/ssh.js";
 import { kitInfo } from "../../src/local/kit.js";
 import { createVm, destroyVm, listVms } from "../../src/local/vm.js";
 import { PROJECT_DIR } from "../helpers/config.js";
-import { KEYS } from "./deploy-helpers.js";
-import { sh } from "./helpers.js";
+import { KEYS, removeKnownHosts } from "./deploy-helpers.js";
+import { sh, testVmName } from "./helpers.js";
 
+const LOCAL = testVmName("prov-local");
+const EXISTING = testVmName("prov-existing");
 const STACK = parse(readFileSync(join(PROJECT_DIR, "stacks/Pulumi.local.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> };
 const kit = kitInfo();
 const must = <T>(v: T | undefined): T => {
@@ -35,7 +37,8 @@ function renderedLocal(hostOverrides: Record<string, unknown> = {}) {
 }
 
 afterAll(async () => {
-  for (const n of ["it-prov-local", "it-prov-existing"]) await destroyVm(n);
+  for (const n of [LOCAL, EXISTING]) await destroyVm(n);
+  removeKnownHosts();
 });
 
 describe("LocalVm and AppDeployment providers", () => {
@@ -43,16 +46,16 @@ describe("LocalVm and AppDeployment providers", () => {
   let app: AppDeploymentInputs;
 
   it("LocalVm.create boots the VM and hands out a generated key that logs in", async () => {
-    const created = await localVmProvider.create({ vmName: "it-prov-local", userData: renderedLocal().userData, timeoutSeconds: 600 });
+    const created = await localVmProvider.create({ vmName: LOCAL, userData: renderedLocal().userData, timeoutSeconds: 600 });
     vm = must(created.outs);
-    expect(created.id).toBe("it-prov-local");
+    expect(created.id).toBe(LOCAL);
     const parsed = ssh2.utils.parseKey(vm.privateKey);
     expect(parsed instanceof Error ? parsed.message : parsed.type).toBe("ssh-ed25519");
     expect(vm.hostKeyFingerprint).toMatch(/^SHA256:/);
     const ex = new SshExecutor({ host: "127.0.0.1", port: vm.sshPort, username: "debian", privateKey: new Sensitive(vm.privateKey), hostKeyFingerprint: vm.hostKeyFingerprint });
     expect((await ex.exec(["id", "-un"])).stdout).toBe("debian\n");
     await ex.close();
-    expect(await localVmProvider.read("it-prov-local", vm)).toMatchObject({ id: "it-prov-local" });
+    expect(await localVmProvider.read(LOCAL, vm)).toMatchObject({ id: LOCAL });
   });
 
   it("AppDeployment.create deploys, update moves to the new image, delete removes the app's containers", async () => {
@@ -74,15 +77,15 @@ describe("LocalVm and AppDeployment providers", () => {
   });
 
   it("LocalVm.delete removes the VM", async () => {
-    await localVmProvider.delete("it-prov-local");
-    expect(await listVms()).not.toContain("it-prov-local");
-    expect(await localVmProvider.read("it-prov-local", vm)).toMatchObject({ id: "" });
+    await localVmProvider.delete(LOCAL);
+    expect(await listVms()).not.toContain(LOCAL);
+    expect(await localVmProvider.read(LOCAL, vm)).toMatchObject({ id: "" });
   });
 });
 
 describe("ExistingHost provider", () => {
   it("bootstraps a plain server over SSH with sudo and records the status", async () => {
-    const server = await createVm({ name: "it-prov-existing", userData: "#cloud-config\n", sshPublicKey: KEYS.public, timeoutMs: 300_000 });
+    const server = await createVm({ name: EXISTING, userData: "#cloud-config\n", sshPublicKey: KEYS.public, timeoutMs: 300_000 });
     expect((await sh(server.containerId, "test -e /var/lib/berth/status.json; echo $?")).stdout).toBe("1\n");
     const files = renderedLocal({ provider: "existing", address: "127.0.0.1", port: server.sshPort }).files.map((f) => ({ ...f }));
     const inputs = { address: "127.0.0.1", port: server.sshPort, user: "debian", hostKeyFingerprint: server.hostKeyFingerprint ?? "", files, privateKey: KEYS.private };

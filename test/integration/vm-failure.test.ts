@@ -3,8 +3,9 @@
 import { describe, expect, it } from "vitest";
 import { engine, VM_LABEL } from "../../src/local/engine.js";
 import { createVm, listVms } from "../../src/local/vm.js";
+import { testVmName } from "./helpers.js";
 
-const NAME = "it-failing";
+const NAME = testVmName("failing");
 const USER_DATA = `#cloud-config
 runcmd:
   - [ sh, -c, "mkdir -p /var/log/berth /var/lib/berth && echo 'berth: FAILED: it-marker-42' >> /var/log/berth/bootstrap.log" ]

@@ -7,9 +7,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kitUp, type KitInfo } from "../../src/local/kit.js";
 import { createVm, destroyVm, type LocalVm } from "../../src/local/vm.js";
-import { dockerAptLine, sh, sshBanner } from "./helpers.js";
+import { dockerAptLine, sh, sshBanner, testVmName } from "./helpers.js";
 
-const NAME = "it-minimal";
+const NAME = testVmName("minimal");
 const USER_DATA = `#cloud-config
 write_files:
   - path: /etc/berth-it/hello.txt

@@ -2,22 +2,30 @@
 // Names, shapes and error codes follow Tencent's CVM API documentation and the official
 // SDK's error-code list; where the docs state a rule but not its code, the code is marked.
 import {
-  ApiError, CloudState, type Instance, type Params, checkIds, missing, now, optBool, optNum, optObj, optStr, optStrArr, reqStr,
+  ApiError, CloudState, type Instance, type Params, checkIds, missing, now, optBool, optNum, optObj, optStr, optStrArr, placement,
 } from "./cloud-state.js";
+import { keyPairActions } from "./cloud-keys.js";
+import { quotaActions } from "./cloud-quota.js";
+import { addTimer, parseActionTimer, timerActions } from "./cloud-timers.js";
 
 export const USER_DATA_LIMIT = 16 * 1024; // 16 KB, counted on the base64 text
+/** InvalidInstanceName.TooLong: "必须小于等于60字节" — 60 bytes (UTF-8), not characters. */
+export const INSTANCE_NAME_BYTES = 60;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-const PUBLIC_KEY = /^(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+={0,3}( .*)?$/;
 
 type Handler = (s: CloudState, p: Params, region: string) => Record<string, unknown>;
 
 function advance(s: CloudState, inst: Instance): void {
   inst.polls += 1;
   if (inst.state === "PENDING" && inst.polls > s.options.pendingPolls) {
+    if (inst.launchFails) {
+      Object.assign(inst, { state: "LAUNCH_FAILED", polls: 0 });
+      return;
+    }
     inst.state = "RUNNING";
     if (inst.wantPublicIp) inst.publicIp = s.nextIp("203.0");
-  } else if (inst.state === "TERMINATING" && inst.polls > s.options.terminatingPolls) {
-    s.instances.delete(inst.id);
+  } else if ((inst.state === "TERMINATING" || inst.state === "LAUNCH_FAILED") && inst.polls > s.options.terminatingPolls) {
+    s.remove(inst);
   }
 }
 
@@ -47,22 +55,18 @@ function polled(s: CloudState, p: Params, region: string): Instance[] {
 }
 
 const RunInstances: Handler = (s, p, region) => {
-  const placement = optObj(p, "Placement");
-  const zone = placement ? optStr(placement, "Zone") : undefined;
-  if (!zone) throw missing("Placement.Zone");
-  const imageId = reqStr(p, "ImageId");
-  const instanceType = reqStr(p, "InstanceType"); // the docs default it to S1.SMALL1; berth always sends it
-  if (!zone.startsWith(`${region}-`)) throw new ApiError("InvalidZone.MismatchRegion", `The zone \`${zone}\` does not exist in region \`${region}\`.`);
-  if (!/^img-[a-z0-9]{8}$/.test(imageId)) throw new ApiError("InvalidImageId.Malformed", `The image ID \`${imageId}\` is malformed.`);
-  if (!/^[A-Z0-9]+\.[A-Z0-9]+$/.test(instanceType)) throw new ApiError("InvalidInstanceType.Malformed", `The instance type \`${instanceType}\` is malformed.`);
+  const { zone, imageId, instanceType } = placement(p, region);
   const userData = optStr(p, "UserData");
   if (userData !== undefined) {
     if (!BASE64.test(userData)) throw new ApiError("InvalidParameterValue.InvalidUserDataFormat", "UserData must be base64-encoded.");
+    // RunInstances lists InvalidParameterValue.TooLarge ("the parameter value exceeds the maximum limit") among its errors.
     if (userData.length > USER_DATA_LIMIT)
-      throw new ApiError("InvalidParameterValue.TooLong", `UserData is ${userData.length} bytes after base64; the limit is ${USER_DATA_LIMIT}.`);
+      throw new ApiError("InvalidParameterValue.TooLarge", `UserData is ${userData.length} bytes after base64; the limit is ${USER_DATA_LIMIT}.`);
   }
   const name = optStr(p, "InstanceName") ?? "未命名";
-  if (name.length > 60) throw new ApiError("InvalidInstanceName.TooLong", "InstanceName must be at most 60 characters.");
+  const nameBytes = Buffer.byteLength(name, "utf8");
+  if (nameBytes > INSTANCE_NAME_BYTES)
+    throw new ApiError("InvalidInstanceName.TooLong", `The InstanceName is ${nameBytes} bytes; it must be at most ${INSTANCE_NAME_BYTES} bytes.`);
   const token = optStr(p, "ClientToken");
   if (token !== undefined && token.length > 64) throw new ApiError("InvalidClientToken.TooLong", "ClientToken must be at most 64 bytes.");
   if (token !== undefined && s.clientTokens.has(token)) return { InstanceIdSet: s.clientTokens.get(token) };
@@ -85,15 +89,30 @@ const RunInstances: Handler = (s, p, region) => {
     throw new ApiError("InvalidParameterCombination", "A public IP needs `InternetAccessible.InternetMaxBandwidthOut` greater than 0.");
   const count = optNum(p, "InstanceCount") ?? 1;
   if (count < 1 || count > 100) throw new ApiError("InvalidParameterValue.Range", "InstanceCount must be between 1 and 100.");
+  const timer = parseActionTimer(s, p);
+  // The zone's pay-as-you-go quota (DescribeAccountQuota): every listed instance holds it.
+  const remaining = s.quotaOf(zone) - s.usedIn(zone);
+  if (count > remaining)
+    throw new ApiError("InstancesQuotaLimitExceeded", `The number of instances to create (${count}) exceeds the remaining quota (${Math.max(0, remaining)}) in zone ${zone}.`);
+  for (const g of sgIds) {
+    const members = s.liveInstances().filter((i) => i.securityGroupIds.includes(g)).length;
+    if (members + count > s.options.securityGroupInstanceLimit)
+      throw new ApiError("LimitExceeded.CvmsVifsPerSecGroupLimitExceeded", `The security group \`${g}\` is associated with ${members} instances; the limit is ${s.options.securityGroupInstanceLimit}.`);
+  }
   const ids: string[] = [];
   for (let n = 0; n < count; n++) {
+    let launchFails = s.launchFailures > 0;
+    if (launchFails) s.launchFailures -= 1;
+    if (s.launchFailNames.delete(name)) launchFails = true;
     const id = s.newId("ins");
     s.instances.set(id, {
       id, region, zone, imageId, instanceType, name, state: "PENDING", polls: 0, wantPublicIp, bandwidthOut,
       privateIp: s.nextIp("10.0"), securityGroupIds: sgIds, keyIds, createdTime: now(),
       ...(userData !== undefined ? { userData } : {}),
+      ...(launchFails ? { launchFails } : {}),
     });
     ids.push(id);
+    if (timer) addTimer(s, id, region, timer);
   }
   if (token !== undefined) s.clientTokens.set(token, ids);
   return { InstanceIdSet: ids };
@@ -109,6 +128,12 @@ const DescribeInstancesStatus: Handler = (s, p, region) => {
   return { TotalCount: set.length, InstanceStatusSet: set.map((i) => ({ InstanceId: i.id, InstanceState: i.state })) };
 };
 
+/**
+ * Pay-as-you-go instances are destroyed at once (TERMINATING, then gone). With the recycle bin
+ * on, the first call moves a RUNNING instance to SHUTDOWN and a second destroys it, as Tencent
+ * documents for prepaid instances. Transitional states and LAUNCH_FAILED are refused with the
+ * documented UnsupportedOperation.InstanceState* codes.
+ */
 const TerminateInstances: Handler = (s, p, region) => {
   const ids = optStrArr(p, "InstanceIds");
   if (!ids || ids.length === 0) throw missing("InstanceIds");
@@ -117,57 +142,16 @@ const TerminateInstances: Handler = (s, p, region) => {
   found.forEach((i, n) => {
     if (!i || i.region !== region) throw new ApiError("InvalidInstanceId.NotFound", `The instance \`${ids[n]}\` does not exist.`);
     if (i.state === "PENDING") throw new ApiError("UnsupportedOperation.InstanceStatePending", `The instance \`${i.id}\` is still being created.`);
+    if (i.state === "LAUNCH_FAILED") throw new ApiError("UnsupportedOperation.InstanceStateLaunchFailed", `The instance \`${i.id}\` failed to launch.`);
     if (i.state === "TERMINATING") throw new ApiError("UnsupportedOperation.InstanceStateTerminating", `The instance \`${i.id}\` is being terminated.`);
   });
-  for (const i of found) Object.assign(i!, { state: "TERMINATING", polls: 0, publicIp: undefined });
-  return {};
-};
-
-const ImportKeyPair: Handler = (s, p, region) => {
-  const name = optStr(p, "KeyName") ?? "";
-  if (name === "") throw new ApiError("InvalidKeyPairNameEmpty", "The key name cannot be empty.");
-  if (name.length > 25) throw new ApiError("InvalidKeyPairNameTooLong", "The key name cannot exceed 25 characters.");
-  if (!/^[A-Za-z0-9_]+$/.test(name)) throw new ApiError("InvalidKeyPairNameIncludeIllegalChar", "Key names may contain only letters, digits and underscores.");
-  const projectId = optNum(p, "ProjectId");
-  if (projectId === undefined) throw missing("ProjectId");
-  const publicKey = reqStr(p, "PublicKey").trim();
-  if (!PUBLIC_KEY.test(publicKey)) throw new ApiError("InvalidPublicKey.Malformed", "The public key is not in OpenSSH format.");
-  const mine = [...s.keyPairs.values()].filter((k) => k.region === region);
-  if (mine.some((k) => k.name === name)) throw new ApiError("InvalidKeyPairName.Duplicate", `The key name \`${name}\` already exists.`);
-  const body = (k: string) => k.split(" ").slice(0, 2).join(" ");
-  if (mine.some((k) => body(k.publicKey) === body(publicKey))) throw new ApiError("InvalidPublicKey.Duplicate", "The public key already exists.");
-  const id = s.newId("skey");
-  s.keyPairs.set(id, { id, region, name, publicKey, projectId, createdTime: now() });
-  return { KeyId: id };
-};
-
-const DescribeKeyPairs: Handler = (s, p, region) => {
-  const ids = optStrArr(p, "KeyIds");
-  if (ids) checkIds(ids, "skey", "InvalidKeyPairId.Malformed");
-  const set = [...s.keyPairs.values()].filter((k) => k.region === region && (!ids || ids.includes(k.id)));
-  return {
-    TotalCount: set.length,
-    KeyPairSet: set.map((k) => ({
-      KeyId: k.id, KeyName: k.name, ProjectId: k.projectId, PublicKey: k.publicKey, CreatedTime: k.createdTime,
-      AssociatedInstanceIds: s.liveInstances().filter((i) => i.keyIds.includes(k.id)).map((i) => i.id),
-    })),
-  };
-};
-
-const DeleteKeyPairs: Handler = (s, p, region) => {
-  const ids = optStrArr(p, "KeyIds");
-  if (!ids || ids.length === 0) throw missing("KeyIds");
-  checkIds(ids, "skey", "InvalidKeyPairId.Malformed");
-  for (const id of ids) {
-    const k = s.keyPairs.get(id);
-    if (!k || k.region !== region) throw new ApiError("InvalidKeyPairId.NotFound", `The key pair \`${id}\` does not exist.`);
-    // The docs say a key pair used by an instance cannot be deleted; they do not name the code.
-    if (s.liveInstances().some((i) => i.keyIds.includes(id))) throw new ApiError("ResourceInUse", `The key pair \`${id}\` is used by an instance.`);
+  for (const i of found) {
+    const next = s.options.recycleBin && i!.state === "RUNNING" ? "SHUTDOWN" : "TERMINATING";
+    Object.assign(i!, { state: next, polls: 0, publicIp: undefined });
   }
-  for (const id of ids) s.keyPairs.delete(id);
   return {};
 };
 
 export const cvmActions: Record<string, Handler> = {
-  RunInstances, DescribeInstances, DescribeInstancesStatus, TerminateInstances, ImportKeyPair, DescribeKeyPairs, DeleteKeyPairs,
+  RunInstances, DescribeInstances, DescribeInstancesStatus, TerminateInstances, ...keyPairActions, ...timerActions, ...quotaActions,
 };

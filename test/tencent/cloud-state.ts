@@ -12,7 +12,8 @@ export class ApiError extends Error {
   }
 }
 
-export type InstanceState = "PENDING" | "RUNNING" | "TERMINATING";
+/** Tencent's InstanceState values the stand-in produces (STOPPED, STARTING, STOPPING, REBOOTING are never entered here). */
+export type InstanceState = "PENDING" | "LAUNCH_FAILED" | "RUNNING" | "SHUTDOWN" | "TERMINATING";
 
 export interface Instance {
   id: string;
@@ -31,6 +32,19 @@ export interface Instance {
   keyIds: string[];
   userData?: string;
   createdTime: string;
+  /** Goes PENDING → LAUNCH_FAILED instead of RUNNING (failLaunch). */
+  launchFails?: boolean;
+}
+
+/** A scheduled action on an instance (RunInstances' or ImportInstancesActionTimer's ActionTimer). */
+export interface ActionTimer {
+  id: string;
+  instanceId: string;
+  region: string;
+  action: "TerminateInstances";
+  /** YYYY-MM-DDThh:mm:ssZ */
+  time: string;
+  status: "UNDO" | "DOING" | "DONE";
 }
 
 export interface KeyPair {
@@ -68,9 +82,32 @@ export interface SecurityGroup {
 export interface CloudOptions {
   /** DescribeInstances/DescribeInstancesStatus polls an instance stays PENDING. */
   pendingPolls: number;
-  /** Polls a terminated instance stays TERMINATING before it disappears. */
+  /** Polls a terminated (or LAUNCH_FAILED) instance stays listed before it disappears. */
   terminatingPolls: number;
+  /**
+   * Recycle bin: TerminateInstances moves a RUNNING instance to SHUTDOWN, where it stays listed
+   * (holding its security groups and key pairs) until a second TerminateInstances destroys it, as
+   * Tencent documents for prepaid instances.
+   */
+  recycleBin: boolean;
+  /** DescribeKeyPairs calls for which a key pair stays associated with an instance that is gone. */
+  keyDetachPolls: number;
+  /** Pay-as-you-go instances per zone (DescribeAccountQuota's TotalQuota); a new account's is small. */
+  zoneQuota: number;
+  /** Per-zone overrides of zoneQuota. */
+  zoneQuotas: Record<string, number>;
+  /** DescribeSecurityGroupLimits: groups per region, rules per group, instances per group. */
+  securityGroupLimit: number;
+  securityGroupPolicyLimit: number;
+  securityGroupInstanceLimit: number;
+  /** Key pairs per account (InvalidKeyPair.LimitExceeded beyond). */
+  keyPairLimit: number;
 }
+
+/** Tencent's documented defaults (DescribeSecurityGroupLimits' example, the key-pair limit) and a new account's zone quota. */
+export const DEFAULT_LIMITS = {
+  zoneQuota: 30, zoneQuotas: {}, securityGroupLimit: 50, securityGroupPolicyLimit: 100, securityGroupInstanceLimit: 2000, keyPairLimit: 100,
+} satisfies Partial<CloudOptions>;
 
 export class CloudState {
   readonly instances = new Map<string, Instance>();
@@ -78,8 +115,41 @@ export class CloudState {
   readonly securityGroups = new Map<string, SecurityGroup>();
   /** RunInstances ClientToken → InstanceIdSet (idempotent retries). */
   readonly clientTokens = new Map<string, string[]>();
+  /** Instances gone from DescribeInstances whose key pairs still list them (keyDetachPolls). */
+  readonly departed = new Map<string, { keyIds: string[]; polls: number }>();
+  /** How many coming RunInstances instances fail to launch. */
+  launchFailures = 0;
+  /** Instance names that fail to launch (PENDING → LAUNCH_FAILED), once each. */
+  readonly launchFailNames = new Set<string>();
+  readonly timers = new Map<string, ActionTimer>();
+  /** The cloud's clock for scheduled actions (ms): real time plus a settable offset. */
+  clockOffsetMs = 0;
   private ipCounter = 10;
   constructor(readonly options: CloudOptions) {}
+
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  /** Runs every pending timer whose time has come: pay-as-you-go instances go TERMINATING (then away). */
+  runTimers(): void {
+    const now = this.now();
+    for (const t of this.timers.values()) {
+      if (t.status !== "UNDO" || Date.parse(t.time) > now) continue;
+      t.status = "DONE";
+      const inst = this.instances.get(t.instanceId);
+      if (inst && inst.state !== "TERMINATING") Object.assign(inst, { state: "TERMINATING", polls: 0, publicIp: undefined });
+    }
+  }
+
+  quotaOf(zone: string): number {
+    return this.options.zoneQuotas[zone] ?? this.options.zoneQuota;
+  }
+
+  /** Listed instances in a zone: they hold the zone's quota until they are gone. */
+  usedIn(zone: string): number {
+    return [...this.instances.values()].filter((i) => i.zone === zone).length;
+  }
 
   newId(prefix: string): string {
     const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -89,64 +159,26 @@ export class CloudState {
     this.ipCounter += 1;
     return `${base}.${Math.floor(this.ipCounter / 250)}.${(this.ipCounter % 250) + 2}`;
   }
-  /** Instances that still hold their security groups and key pairs (not yet gone). */
+  /** Instances that still hold their security groups and key pairs: every listed one, TERMINATING and SHUTDOWN too. */
   liveInstances(): Instance[] {
     return [...this.instances.values()];
+  }
+  /** An instance is gone from the listing; its key pairs may still name it for a while. */
+  remove(inst: Instance): void {
+    this.instances.delete(inst.id);
+    if (this.options.keyDetachPolls > 0) this.departed.set(inst.id, { keyIds: inst.keyIds, polls: this.options.keyDetachPolls });
+  }
+  /** The instances a key pair is associated with (AssociatedInstanceIds). */
+  keyUsers(keyId: string): string[] {
+    const gone = [...this.departed.entries()].filter(([, d]) => d.keyIds.includes(keyId)).map(([id]) => id);
+    return [...this.liveInstances().filter((i) => i.keyIds.includes(keyId)).map((i) => i.id), ...gone];
+  }
+  /** One DescribeKeyPairs call has passed: lingering associations fade. */
+  tickKeys(): void {
+    for (const [id, d] of this.departed) if (--d.polls <= 0) this.departed.delete(id);
   }
 }
 
 export const now = () => new Date().toISOString().replace(/\.\d+Z$/, "Z");
 
-// ---- parameter helpers: the real API answers type and presence errors like these ----
-
-export type Params = Record<string, unknown>;
-
-export function missing(name: string): ApiError {
-  return new ApiError("MissingParameter", `The request is missing a required parameter \`${name}\`.`);
-}
-
-export function optStr(p: Params, name: string): string | undefined {
-  const v = p[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== "string") throw new ApiError("InvalidParameter", `The parameter \`${name}\` must be a string.`);
-  return v;
-}
-
-export function reqStr(p: Params, name: string, path = name): string {
-  const v = optStr(p, name);
-  if (v === undefined || v === "") throw missing(path);
-  return v;
-}
-
-export function optNum(p: Params, name: string): number | undefined {
-  const v = p[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== "number" || !Number.isInteger(v)) throw new ApiError("InvalidParameter", `The parameter \`${name}\` must be an integer.`);
-  return v;
-}
-
-export function optBool(p: Params, name: string): boolean | undefined {
-  const v = p[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== "boolean") throw new ApiError("InvalidParameter", `The parameter \`${name}\` must be a boolean.`);
-  return v;
-}
-
-export function optObj(p: Params, name: string): Params | undefined {
-  const v = p[name];
-  if (v === undefined) return undefined;
-  if (typeof v !== "object" || v === null || Array.isArray(v)) throw new ApiError("InvalidParameter", `The parameter \`${name}\` must be an object.`);
-  return v as Params;
-}
-
-export function optStrArr(p: Params, name: string): string[] | undefined {
-  const v = p[name];
-  if (v === undefined) return undefined;
-  if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) throw new ApiError("InvalidParameter", `The parameter \`${name}\` must be an array of strings.`);
-  return v as string[];
-}
-
-export function checkIds(ids: string[], prefix: string, code: string): void {
-  const re = new RegExp(`^${prefix}-[a-z0-9]{8}$`);
-  for (const id of ids) if (!re.test(id)) throw new ApiError(code, `The specified ID \`${id}\` is malformed.`);
-}
+export * from "./cloud-params.js";

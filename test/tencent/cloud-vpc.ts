@@ -63,6 +63,9 @@ const CreateSecurityGroup: Handler = (s, p, region) => {
   const description = reqStr(p, "GroupDescription");
   if (name.length > 60) throw new ApiError("InvalidParameterValue.TooLong", "GroupName must be at most 60 characters.");
   if (description.length > 100) throw new ApiError("InvalidParameterValue.TooLong", "GroupDescription must be at most 100 characters.");
+  const inRegion = [...s.securityGroups.values()].filter((g) => g.region === region).length;
+  if (inRegion >= s.options.securityGroupLimit)
+    throw new ApiError("LimitExceeded", `The region holds ${inRegion} security groups; the limit is ${s.options.securityGroupLimit}.`);
   const id = s.newId("sg");
   const projectId = Number(optStr(p, "ProjectId") ?? 0);
   s.securityGroups.set(id, { id, region, name, description, projectId, version: 0, ingress: [], egress: [], createdTime: now() });
@@ -83,11 +86,55 @@ const CreateSecurityGroupPolicies: Handler = (s, p, region) => {
   if (version !== undefined && version !== sg.version) throw new ApiError("InvalidParameterValue.Range", `Policy version ${version} is stale; the current version is ${sg.version}.`);
   const [dir, list, target] = ingress.length > 0 ? ["Ingress", ingress, sg.ingress] as const : ["Egress", egress, sg.egress] as const;
   const parsed = list.map((raw, n) => policy(raw, `SecurityGroupPolicySet.${dir}.${n}`, target.length + n));
-  if (target.length + parsed.length > 100) throw new ApiError("LimitExceeded", "A security group holds at most 100 policies per direction.");
+  checkPolicyLimit(s, sg.ingress.length + sg.egress.length + parsed.length);
   target.push(...parsed);
   sg.version += 1;
   return {};
 };
+
+/** SecurityGroupPolicyLimit: rules per group, both directions together ("安全组下的最大规则数"). */
+function checkPolicyLimit(s: CloudState, rules: number): void {
+  if (rules > s.options.securityGroupPolicyLimit)
+    throw new ApiError("LimitExceeded.SecurityGroupPolicySet", `A security group holds at most ${s.options.securityGroupPolicyLimit} rules; this would make ${rules}.`);
+}
+
+/** Resets both directions: all rules are removed, then the given Ingress and Egress added ("先删除当前所有的出入站规则"). Version 0 clears all. */
+const ModifySecurityGroupPolicies: Handler = (s, p, region) => {
+  const sg = group(s, p, region);
+  const set = optObj(p, "SecurityGroupPolicySet");
+  if (!set) throw missing("SecurityGroupPolicySet");
+  const version = set.Version === undefined ? undefined : String(set.Version);
+  const list = (name: string) => (Array.isArray(set[name]) ? (set[name] as unknown[]) : []);
+  const ingress = version === "0" ? [] : list("Ingress").map((raw, n) => policy(raw, `SecurityGroupPolicySet.Ingress.${n}`, n));
+  const egress = version === "0" ? [] : list("Egress").map((raw, n) => policy(raw, `SecurityGroupPolicySet.Egress.${n}`, n));
+  checkPolicyLimit(s, ingress.length + egress.length);
+  Object.assign(sg, { ingress, egress, version: sg.version + 1 });
+  return {};
+};
+
+const DescribeSecurityGroups: Handler = (s, p, region) => {
+  const ids = p.SecurityGroupIds === undefined ? undefined : (p.SecurityGroupIds as unknown[]);
+  if (ids !== undefined && (!Array.isArray(ids) || ids.some((x) => typeof x !== "string"))) throw new ApiError("InvalidParameter", "The parameter `SecurityGroupIds` must be an array of strings.");
+  if (ids) checkIds(ids as string[], "sg", "InvalidParameterValue.Malformed");
+  const found = [...s.securityGroups.values()].filter((g) => g.region === region && (!ids || ids.includes(g.id)));
+  const offset = Number(optStr(p, "Offset") ?? 0);
+  const limit = Number(optStr(p, "Limit") ?? 20);
+  if (!Number.isInteger(limit) || limit < 0 || limit > 100) throw new ApiError("InvalidParameterValue.Range", "Limit must be between 0 and 100.");
+  return {
+    TotalCount: found.length,
+    SecurityGroupSet: found.slice(offset, offset + limit).map((g) => ({
+      SecurityGroupId: g.id, SecurityGroupName: g.name, SecurityGroupDesc: g.description, ProjectId: String(g.projectId), IsDefault: false, CreatedTime: g.createdTime,
+    })),
+  };
+};
+
+/** The shape of DescribeSecurityGroupLimits' documented example, with the stand-in's settable values. */
+const DescribeSecurityGroupLimits: Handler = (s) => ({
+  SecurityGroupLimitSet: {
+    SecurityGroupLimit: s.options.securityGroupLimit, SecurityGroupPolicyLimit: s.options.securityGroupPolicyLimit,
+    SecurityGroupInstanceLimit: s.options.securityGroupInstanceLimit, InstanceSecurityGroupLimit: 2000, ReferedSecurityGroupLimit: 10,
+  },
+});
 
 const DescribeSecurityGroupPolicies: Handler = (s, p, region) => {
   const sg = group(s, p, region);
@@ -105,5 +152,6 @@ const DeleteSecurityGroup: Handler = (s, p, region) => {
 };
 
 export const vpcActions: Record<string, Handler> = {
-  CreateSecurityGroup, CreateSecurityGroupPolicies, DescribeSecurityGroupPolicies, DeleteSecurityGroup,
+  CreateSecurityGroup, CreateSecurityGroupPolicies, ModifySecurityGroupPolicies, DescribeSecurityGroupPolicies, DeleteSecurityGroup,
+  DescribeSecurityGroups, DescribeSecurityGroupLimits,
 };

@@ -7,7 +7,11 @@ import { startTencentApiServer, type ServerOptions, type TencentApiServer } from
 export const SECRET_ID = "AKIDberthStandIn0000000000000000000";
 export const SECRET_KEY = "berthStandInSecretKey00000000000000";
 export const REGION = "ap-guangzhou";
-export const PUBLIC_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHh0ZXN0a2V5Zm9yYmVydGh0ZW5jZW50c3RhbmRpbg lab@berth";
+/** An OpenSSH RSA public key (ImportKeyPair takes RSA only); its private half was thrown away. */
+export const PUBLIC_KEY =
+  "ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABAQCir/jvFG7UtXBuMO32/xXA3AUJnLfwNeSSI3OABs391mSeVF5z3Y8RrCy7w4V36L2Mgte0JUGM1wfqLbKUrgwD0nimZad7bzvabFWnYsZneG6dfoF7ULCOKAAJczRqkME3XfQRa8DJsZvN9q8bJyeX5zIq44afP05UvOnlQLgMObANe9U2Ib6i0mjRie3xjYOVpLoUBH4zudwVyDq8FarDOpHnfW416INyBiSzpZnORv6U7c2TVH8vQNW1JGLONNf5dcISE+OzpqUMd53tJaJknI2J/RH9ZW2X+eLsGbJZoptd36++XyD/kZWjobONqSNkQ+HWYDDDCvklbpBZQbAn lab@berth";
+/** A well-formed ed25519 key: what Tencent's ImportKeyPair refuses. */
+export const ED25519_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHh0ZXN0a2V5Zm9yYmVydGh0ZW5jZW50c3RhbmRpbg lab@berth";
 
 export function startServer(options: ServerOptions = {}): Promise<TencentApiServer> {
   return startTencentApiServer({ credentials: { [SECRET_ID]: SECRET_KEY }, ...options });
@@ -38,6 +42,7 @@ export function spec(overrides: Partial<InstanceSpec> = {}): InstanceSpec {
     publicKey: PUBLIC_KEY,
     sshCidrs: ["203.0.113.0/24", "198.51.100.7/32"],
     appPorts: [8080, 8888],
+    appUdpPorts: [],
     appCidrs: ["0.0.0.0/0"],
     bandwidthOut: 10,
     systemDiskGb: 50,

@@ -2,7 +2,8 @@
 // every TC3 signature): full create → read → delete cycle, throttling, failures and cleanup.
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { TencentApiError } from "../../src/components/tencent/errors.js";
-import { createInstance, deleteInstance, readInstance } from "../../src/components/tencent/instance.js";
+import { createInstance, readInstance } from "../../src/components/tencent/instance.js";
+import { deleteInstance } from "../../src/components/tencent/teardown.js";
 import type { TencentApiServer } from "./server.js";
 import { PUBLIC_KEY, SECRET_ID, SECRET_KEY, USER_DATA, apiFor, isEmpty, spec, startServer } from "./helpers.js";
 
@@ -108,10 +109,10 @@ describe("failures surface clearly and leave nothing half-made", () => {
     expect(isEmpty(server)).toBe(true);
   });
 
-  it("user-data over 16 KB after base64 is refused by the API as InvalidParameterValue", async () => {
+  it("user-data over 16 KB after base64 is refused by the API as InvalidParameterValue.TooLarge, with the hint", async () => {
     const e = await failure(createInstance(apiFor(server), spec({ userData: "x".repeat(12_289) })));
-    expect(e.code).toBe("InvalidParameterValue.TooLong");
-    expect(e.message).toMatch(/RunInstances failed: InvalidParameterValue\.TooLong — UserData is 16388 bytes after base64; the limit is 16384\. \(RequestId [0-9a-f-]{36}\)/);
+    expect(e.code).toBe("InvalidParameterValue.TooLarge");
+    expect(e.message).toMatch(/RunInstances failed: InvalidParameterValue\.TooLarge — UserData is 16388 bytes after base64; the limit is 16384\. \(RequestId [0-9a-f-]{36}\) A value is over Tencent's limit: the user-data may be at most 16 KB after base64 \(trim the bootstrap config\)/);
     expect(isEmpty(server)).toBe(true);
   });
 

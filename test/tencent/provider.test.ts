@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type TencentInstanceInputs, type TencentInstanceOutputs, tencentInstanceProvider as provider } from "../../src/components/tencent/provider.js";
 import type { TencentApiServer } from "./server.js";
-import { PUBLIC_KEY, SECRET_ID, SECRET_KEY, USER_DATA, isEmpty, startServer } from "./helpers.js";
+import { ED25519_KEY, PUBLIC_KEY, SECRET_ID, SECRET_KEY, USER_DATA, isEmpty, startServer } from "./helpers.js";
 
 let server: TencentApiServer;
 beforeEach(async () => {
@@ -26,17 +26,18 @@ afterEach(async () => {
 function inputs(overrides: Partial<TencentInstanceInputs> = {}): TencentInstanceInputs {
   return {
     region: "ap-guangzhou", zone: "ap-guangzhou-3", imageId: "img-487zeit5", instanceType: "S5.MEDIUM4",
-    userData: USER_DATA, publicKey: PUBLIC_KEY, instanceName: "lab-07", sshCidrs: ["0.0.0.0/0"], appPorts: [8080],
+    userData: USER_DATA, publicKey: PUBLIC_KEY, instanceName: "lab-07", sshCidrs: ["0.0.0.0/0"], appPorts: [8080], appUdpPorts: [],
     appCidrs: ["0.0.0.0/0"], bandwidthOut: 5, systemDiskGb: 50, secretId: SECRET_ID, secretKey: SECRET_KEY, endpoint: server.url,
     ...overrides,
   };
 }
 
 describe("serialization", () => {
-  it("serializes the provider object (guard against capturing native objects or secrets)", async () => {
+  it("serializes the provider object (guard against capturing native objects, secrets, or the per-process limits and batches)", async () => {
     const sf = await pulumi.runtime.serializeFunction(() => provider);
-    expect(sf.text).toContain("tencentcloud-sdk-nodejs-cvm");
-    expect(sf.text).not.toContain(SECRET_KEY);
+    // The methods load their code by name when they run; nothing of the SDK or of the shared registries is captured.
+    expect(sf.text).toContain('"components/tencent/host-ops.ts"');
+    for (const captured of ["tencentcloud-sdk-nodejs-cvm", "CallLimiter", "InstanceBatcher", SECRET_KEY]) expect(sf.text).not.toContain(captured);
   });
 
   it("the serialized provider creates and deletes a host from a plain Node process, credentials from env", async () => {
@@ -68,6 +69,27 @@ describe("serialization", () => {
 });
 
 describe("serialized errors", () => {
+  it("the serialized provider refuses a non-RSA key and a non-loopback endpoint before any call", async () => {
+    const sf = await pulumi.runtime.serializeFunction(() => provider);
+    const dir = mkdtempSync(join(tmpdir(), "berth-tencent-"));
+    writeFileSync(join(dir, "provider.js"), sf.text);
+    writeFileSync(join(dir, "inputs.json"), JSON.stringify([inputs({ publicKey: ED25519_KEY }), inputs({ endpoint: "http://203.0.113.5:80" })]));
+    const script = `
+      const fs = require("fs"), path = require("path");
+      const p = require("require-from-string")(fs.readFileSync(path.join(process.argv[1], "provider.js"), "utf8")).handler();
+      const all = JSON.parse(fs.readFileSync(path.join(process.argv[1], "inputs.json"), "utf8"));
+      (async () => {
+        const out = [];
+        for (const i of all) out.push(await p.create(i).then(() => "created", (e) => e.message));
+        console.log(JSON.stringify(out));
+      })();`;
+    const { stdout } = await promisify(execFile)(process.execPath, ["-e", script, dir], { cwd: process.cwd() }).finally(() => rmSync(dir, { recursive: true, force: true }));
+    const [key, endpoint] = JSON.parse(stdout) as string[];
+    expect(key).toMatch(/^berth:host\.sshPublicKey: Tencent Cloud imports only OpenSSH RSA public keys \(ssh-rsa …\), and this is an ssh-ed25519 key\./);
+    expect(endpoint).toMatch(/^tencentcloud:endpoint must be http:\/\/127\.0\.0\.1:PORT .* got "http:\/\/203\.0\.113\.5:80"/);
+    expect(server.requests).toEqual([]);
+  });
+
   it("a failed call in the serialized provider carries Tencent's code and message, as the provider host reports it", async () => {
     // Pulumi's serializer turns `class TencentApiError extends Error` into a function whose super
     // call sets nothing on the instance; the provider host sends `e.message` to the engine.
@@ -139,5 +161,24 @@ describe("provider methods against the stand-in", () => {
     expect(rotated).toMatchObject({ changes: true, replaces: [] });
     const updated = await provider.update!("ins-aaaaaaaa", olds, inputs({ secretKey: "rotated" }));
     expect(updated.outs).toMatchObject({ instanceId: "ins-aaaaaaaa", secretKey: "rotated" });
+  });
+});
+
+describe("app ports keep their protocol", () => {
+  it("TCP and UDP app ports become TCP and UDP rules of the security group", async () => {
+    const c = await provider.create!(inputs({ appPorts: [8080], appUdpPorts: [53, 4789], sshCidrs: ["198.51.100.0/24"] }));
+    const group = server.state.securityGroups.get((c.outs as TencentInstanceOutputs).securityGroupId)!;
+    expect(group.ingress.map((r) => `${r.Protocol} ${r.Port} ${r.CidrBlock} ${r.PolicyDescription}`)).toEqual([
+      "TCP 22 198.51.100.0/24 ssh", "TCP 8080 0.0.0.0/0 app 8080", "UDP 53 0.0.0.0/0 app 53/udp", "UDP 4789 0.0.0.0/0 app 4789/udp",
+    ]);
+    await provider.delete!(c.id, c.outs!);
+    expect(isEmpty(server)).toBe(true);
+  });
+
+  it("diff: a state written before appUdpPorts existed means no UDP ports; a new UDP port replaces the host", async () => {
+    const { appUdpPorts: _u, ...older } = inputs();
+    const olds = { ...older, instanceId: "ins-aaaaaaaa" } as TencentInstanceOutputs;
+    expect(await provider.diff!("ins-aaaaaaaa", olds, inputs())).toMatchObject({ changes: false, replaces: [] });
+    expect(await provider.diff!("ins-aaaaaaaa", olds, inputs({ appUdpPorts: [53] }))).toMatchObject({ changes: true, replaces: ["appUdpPorts"] });
   });
 });

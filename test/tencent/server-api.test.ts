@@ -27,7 +27,7 @@ describe("CVM", () => {
 
   it("RunInstances wants base64 UserData of at most 16 KB", async () => {
     expect(await codeOf(api.cvm.RunInstances({ ...base, UserData: "#cloud-config\n" }))).toBe("InvalidParameterValue.InvalidUserDataFormat");
-    expect(await codeOf(api.cvm.RunInstances({ ...base, UserData: "A".repeat(16 * 1024 + 4) }))).toBe("InvalidParameterValue.TooLong");
+    expect(await codeOf(api.cvm.RunInstances({ ...base, UserData: "A".repeat(16 * 1024 + 4) }))).toBe("InvalidParameterValue.TooLarge");
     expect(server.state.instances.size).toBe(0);
   });
 

@@ -9,15 +9,24 @@
 //
 // State is in memory and lives as long as the server. Errors come back as HTTP 200 with
 // {"Response":{"Error":{"Code","Message"},"RequestId"}}, as the real API answers them.
+//
+// Like Tencent, it enforces each action's documented rate per SecretId (RATES in cloud-rates.ts; a request
+// over it is refused with RequestLimitExceeded, counted over any one-second span of arrivals),
+// and the account's quotas: pay-as-you-go instances per zone (zoneQuota, 30 by default as for a
+// new account; settable), 50 security groups per region, 100 rules per group, 2000 instances per
+// group, 100 key pairs (CloudOptions). Scheduled terminations (ActionTimer) run when the cloud's
+// clock — real time plus `advanceClock()` — passes them.
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ApiError, CloudState, type CloudOptions, type Params } from "./cloud-state.js";
+import { ApiError, CloudState, DEFAULT_LIMITS, type CloudOptions, type Params } from "./cloud-state.js";
 import { cvmActions } from "./cloud-cvm.js";
 import { vpcActions } from "./cloud-vpc.js";
+import { RATES, RateWindow } from "./cloud-rates.js";
 import { parseTc3Authorization, tc3Date, tc3Sign } from "./sign.js";
 
 export { tc3Sign, tc3Authorization } from "./sign.js";
+export { RATES } from "./cloud-rates.js";
 
 const SERVICES: Record<string, { version: string; actions: Record<string, (s: CloudState, p: Params, r: string) => Record<string, unknown>> }> = {
   cvm: { version: "2017-03-12", actions: cvmActions },
@@ -35,12 +44,18 @@ export interface RecordedRequest {
   signatureOk: boolean;
   secretId: string | undefined;
   errorCode?: string;
+  /** The error came from failNext, not from the server's own rules. */
+  injected?: boolean;
   requestId: string;
+  /** Arrival time, ms (Date.now()). */
+  at: number;
 }
 
 export interface ServerOptions extends Partial<CloudOptions> {
   /** SecretId → SecretKey accepted by the server. */
   credentials?: Record<string, string>;
+  /** Per-action rates to enforce (default RATES); false: none. */
+  rates?: Readonly<Record<string, number>> | false;
 }
 
 interface Fault {
@@ -54,12 +69,35 @@ export class TencentApiServer {
   readonly state: CloudState;
   private readonly credentials: Map<string, string>;
   private readonly faults = new Map<string, Fault[]>();
+  private readonly rates: RateWindow | undefined;
   private server: Server | undefined;
   port = 0;
 
   constructor(options: ServerOptions = {}) {
     this.credentials = new Map(Object.entries(options.credentials ?? {}));
-    this.state = new CloudState({ pendingPolls: options.pendingPolls ?? 2, terminatingPolls: options.terminatingPolls ?? 2 });
+    this.rates = options.rates === false ? undefined : new RateWindow(options.rates ?? RATES);
+    this.state = new CloudState({
+      ...DEFAULT_LIMITS,
+      pendingPolls: options.pendingPolls ?? 2, terminatingPolls: options.terminatingPolls ?? 2,
+      recycleBin: options.recycleBin ?? false, keyDetachPolls: options.keyDetachPolls ?? 0,
+      ...Object.fromEntries(Object.entries(options).filter(([k, v]) => k in DEFAULT_LIMITS && v !== undefined)),
+    });
+  }
+
+  /** Moves the cloud's clock (for scheduled actions) forward and runs what is due. */
+  advanceClock(ms: number): void {
+    this.state.clockOffsetMs += ms;
+    this.state.runTimers();
+  }
+
+  /** The instance named `name` fails to launch (PENDING → LAUNCH_FAILED) the next time it is made. */
+  failLaunchOf(name: string): void {
+    this.state.launchFailNames.add(name);
+  }
+
+  /** Requests refused for going over an action's rate. */
+  get throttled(): RecordedRequest[] {
+    return this.requests.filter((r) => r.errorCode === "RequestLimitExceeded" && !r.injected);
   }
 
   /** Base URL to connect to (the Host header stays the production one). */
@@ -72,6 +110,11 @@ export class TencentApiServer {
     const list = this.faults.get(action) ?? [];
     list.push({ code, times: opts.times ?? 1, message: opts.message ?? `Injected failure: ${code}.` });
     this.faults.set(action, list);
+  }
+
+  /** The next `times` instances RunInstances makes go PENDING → LAUNCH_FAILED. */
+  failLaunch(times = 1): void {
+    this.state.launchFailures += times;
   }
 
   calls(action: string): RecordedRequest[] {
@@ -101,7 +144,7 @@ export class TencentApiServer {
     const service = host.split(".")[0] ?? "";
     const action = String(req.headers["x-tc-action"] ?? "");
     const region = req.headers["x-tc-region"] as string | undefined;
-    const rec: RecordedRequest = { host, service, action, region, params: undefined, signatureOk: false, secretId: undefined, requestId };
+    const rec: RecordedRequest = { host, service, action, region, params: undefined, signatureOk: false, secretId: undefined, requestId, at: Date.now() };
     this.requests.push(rec);
     const reply = (payload: Record<string, unknown>) => {
       res.writeHead(200, { "content-type": "application/json", "x-tc-traceid": requestId });
@@ -128,12 +171,15 @@ export class TencentApiServer {
       if (req.headers["x-tc-version"] !== svc.version) throw new ApiError("NoSuchVersion", `The version \`${String(req.headers["x-tc-version"])}\` does not exist.`);
       if (!region) throw new ApiError("MissingParameter", "The request is missing a required parameter `Region`.");
       if (!REGIONS.has(region)) throw new ApiError("UnsupportedRegion", `The region \`${region}\` is not supported.`);
+      this.rates?.check(rec.secretId ?? "", action);
       const fault = this.faults.get(action)?.[0];
       if (fault) {
         fault.times -= 1;
         if (fault.times <= 0) this.faults.get(action)!.shift();
+        rec.injected = true;
         throw new ApiError(fault.code, fault.message);
       }
+      this.state.runTimers();
       reply(handler(this.state, rec.params, region));
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError("InternalError", "An internal error occurred.");

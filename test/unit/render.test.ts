@@ -3,17 +3,15 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { RenderError, render } from "../../src/bootstrap/render.js";
 import { bootstrapScript } from "../../src/bootstrap/script.js";
-import { EXAMPLE_STACKS, PUBKEY, configOf, stackConfig } from "../helpers/config.js";
+import { EXAMPLE_STACKS, PUBKEY, RSA_PUBKEY, configOf, stackConfig } from "../helpers/config.js";
 
-interface WriteFile { path: string; content: string; encoding?: string; permissions: string; owner: string }
+interface WriteFile { path: string; content: string; permissions: string; owner: string }
 
 function writeFiles(userData: string): WriteFile[] {
   return (parse(userData) as { write_files: WriteFile[] }).write_files;
 }
 
-function fileContent(f: WriteFile): string {
-  return f.encoding === "gz+b64" ? gunzipSync(Buffer.from(f.content, "base64")).toString("utf8") : f.content;
-}
+const DOCKER_KEY_FILE = "/etc/berth/keys/9DC858229FC7DD38854AE2D88D81803C0EBFCD88.asc";
 
 describe("render", () => {
   it.each(EXAMPLE_STACKS)("stack %s renders the committed user-data", async (name) => {
@@ -38,7 +36,7 @@ describe("render", () => {
     const files = writeFiles(out.userData);
     expect(files.map((f) => f.path)).toEqual([
       "/etc/berth/bootstrap.conf", "/etc/berth/mirrors.list", "/etc/berth/daemon.json", "/etc/berth/pip.conf",
-      "/etc/berth/condarc", "/etc/berth/environment.yml", "/etc/berth/requirements.txt", "/usr/local/lib/berth/bootstrap.sh",
+      "/etc/berth/condarc", "/etc/berth/environment.yml", "/etc/berth/requirements.txt", DOCKER_KEY_FILE, "/usr/local/lib/berth/bootstrap.sh",
     ]);
     expect(files.at(-1)).toMatchObject({ permissions: "0755", owner: "root:root", content: bootstrapScript() });
   });
@@ -71,13 +69,13 @@ describe("render", () => {
 
   it("lists mirrors per part in fallback order, with the installer URL shaped for each mirror", () => {
     const list = (raw: Record<string, unknown>) => writeFiles(render(configOf({ "berth:bootstrap": raw })).userData).find((f) => f.path === "/etc/berth/mirrors.list")?.content;
-    expect(list({ mirror: ["aliyun", "tuna", { url: "http://10.1.2.3:8080/", name: "campus" }] })).toBe([
-      "docker-ce aliyun https://mirrors.aliyun.com/docker-ce",
-      "docker-ce tuna https://mirrors.tuna.tsinghua.edu.cn/docker-ce",
-      "docker-ce campus http://10.1.2.3:8080/docker-ce",
-      "installer aliyun https://mirrors.aliyun.com/anaconda/miniconda/Miniconda3-latest-Linux-@ARCH@.sh",
-      "installer tuna https://mirrors.tuna.tsinghua.edu.cn/anaconda/miniconda/Miniconda3-latest-Linux-@ARCH@.sh",
-      "installer campus http://10.1.2.3:8080/anaconda/miniconda/Miniconda3-latest-Linux-@ARCH@.sh",
+    expect(list({ mirror: ["aliyun", "tuna", { url: "http://10.1.2.3:8080/", name: "campus", dockerCeKeyFingerprint: "bfa8 0356 5ec5 a632 a51d  5c8d 22bd a605 cdef 55b1" }] })).toBe([
+      "docker-ce aliyun https://mirrors.aliyun.com/docker-ce 9DC858229FC7DD38854AE2D88D81803C0EBFCD88",
+      "docker-ce tuna https://mirrors.tuna.tsinghua.edu.cn/docker-ce 9DC858229FC7DD38854AE2D88D81803C0EBFCD88",
+      "docker-ce campus http://10.1.2.3:8080/docker-ce BFA803565EC5A632A51D5C8D22BDA605CDEF55B1",
+      "installer aliyun https://mirrors.aliyun.com/anaconda/miniconda/Miniconda3-py312_24.11.1-0-Linux-@ARCH@.sh",
+      "installer tuna https://mirrors.tuna.tsinghua.edu.cn/anaconda/miniconda/Miniconda3-py312_24.11.1-0-Linux-@ARCH@.sh",
+      "installer campus http://10.1.2.3:8080/anaconda/miniconda/Miniconda3-py312_24.11.1-0-Linux-@ARCH@.sh",
       "conda aliyun https://mirrors.aliyun.com/anaconda",
       "pypi aliyun https://mirrors.aliyun.com/pypi/simple/",
       "",
@@ -89,7 +87,7 @@ describe("render", () => {
   });
 
   it("writes .condarc the way TUNA documents it, and pip.conf with trusted-host for HTTP", () => {
-    const files = writeFiles(render(configOf({ "berth:host": { provider: "tencentcloud", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: PUBKEY }, "berth:bootstrap": { mirror: "tencent-internal", conda: { mirror: "tuna" } } })).userData);
+    const files = writeFiles(render(configOf({ "berth:host": { provider: "tencentcloud", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: RSA_PUBKEY }, "berth:bootstrap": { mirror: "tencent-internal", conda: { mirror: "tuna" } } })).userData);
     expect(files.find((f) => f.path === "/etc/berth/condarc")?.content).toBe(`channels:
   - defaults
 custom_channels:
@@ -110,24 +108,35 @@ show_channel_urls: true
     expect(files).not.toContain("/etc/berth/environment.yml");
   });
 
-  it("compresses large files with gz+b64 to fit Tencent's 16 KB, byte-exact after decoding", () => {
+  it("gzips the whole user-data to fit Tencent's 16 KB, byte-exact after decompressing", () => {
     const cfg = stackConfig("tencent");
     const out = render(cfg);
     expect(out.compressed).toBe(true);
-    expect(Buffer.from(out.userData).toString("base64").length).toBeLessThanOrEqual(16 * 1024);
+    expect(Buffer.byteLength(out.userData)).toBeGreaterThan(12 * 1024);
+    expect(out.userDataBase64.length).toBeLessThanOrEqual(16 * 1024);
+    const gz = Buffer.from(out.userDataBase64, "base64");
+    expect([...gz.subarray(0, 10)]).toEqual([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 3]);
+    expect(gunzipSync(gz).toString("utf8")).toBe(out.userData);
     const plain = render({ ...cfg, host: { ...cfg.host, provider: "local" } });
     expect(plain.compressed).toBe(false);
-    const decoded = writeFiles(out.userData).map((f) => [f.path, fileContent(f)]);
-    expect(decoded).toEqual(writeFiles(plain.userData).map((f) => [f.path, f.content]));
+    expect(plain.userData).toBe(out.userData);
+    expect(Buffer.from(plain.userDataBase64, "base64").toString("utf8")).toBe(plain.userData);
+  });
+
+  it("ships Docker's key only to hosts whose docker-ce mirrors use it", () => {
+    const paths = (mirror: unknown) => writeFiles(render(configOf({ "berth:bootstrap": { mirror, conda: { enabled: false } } })).userData).map((f) => f.path);
+    expect(paths(["tuna", { url: "http://10.1.2.3", dockerCeKeyFingerprint: "BFA803565EC5A632A51D5C8D22BDA605CDEF55B1" }])).toContain(DOCKER_KEY_FILE);
+    expect(paths({ url: "http://10.1.2.3", dockerCeKeyFingerprint: "BFA803565EC5A632A51D5C8D22BDA605CDEF55B1" }).filter((p) => p.includes("/keys/"))).toEqual([]);
+    expect(paths(stackConfig("local").bootstrap.mirror)).not.toContain(DOCKER_KEY_FILE);
   });
 
   it("fails over budget with the size, the limit and what to trim", () => {
     let seed = 7;
     const noise = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31).toString(36);
     const packages = Array.from({ length: 900 }, (_, i) => `pkg-${i}-${noise()}${noise()}`);
-    const cfg = configOf({ "berth:host": { provider: "tencentcloud", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: PUBKEY }, "berth:bootstrap": { mirror: "tencent", conda: { env: { name: "big", packages } } } });
+    const cfg = configOf({ "berth:host": { provider: "tencentcloud", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: RSA_PUBKEY }, "berth:bootstrap": { mirror: "tencent", conda: { env: { name: "big", packages } } } });
     expect(() => render(cfg)).toThrow(RenderError);
-    expect(() => render(cfg)).toThrow(/^berth:bootstrap: the user-data is \d+\.\d KiB even with gz\+b64, over Tencent Cloud's 16 KB UserData limit \(counted after base64\) of 16\.0 KiB — largest files: \/etc\/berth\/environment\.yml \d+\.\d KiB, \/usr\/local\/lib\/berth\/bootstrap\.sh \d+\.\d KiB, .*; trim berth:bootstrap\.conda\.env or berth:bootstrap\.pip\.requirements \(install the rest from your app image\)$/);
+    expect(() => render(cfg)).toThrow(/^berth:bootstrap: the user-data is \d+\.\d KiB even gzip-compressed, over Tencent Cloud's 16 KB UserData limit \(counted after base64\) of 16\.0 KiB — largest files: \/etc\/berth\/environment\.yml \d+\.\d KiB, \/usr\/local\/lib\/berth\/bootstrap\.sh \d+\.\d KiB, .*; trim berth:bootstrap\.conda\.env or berth:bootstrap\.pip\.requirements \(install the rest from your app image\)$/);
     expect(render({ ...cfg, host: { ...cfg.host, provider: "digitalocean" } }).compressed).toBe(false);
   });
 });

@@ -1,18 +1,20 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { promisify } from "node:util";
+import { afterAll, describe, expect, it } from "vitest";
 import { bootstrapConf } from "../../src/bootstrap/files.js";
 import { render } from "../../src/bootstrap/render.js";
 import { SUPPORTED_OS } from "../../src/config/os.js";
-import { EXAMPLE_STACKS, PROJECT_DIR, PUBKEY, configOf } from "../helpers/config.js";
-import { cloudInitSchemaCli, cloudInitValidate, shellcheck } from "../helpers/validators.js";
+import { EXAMPLE_STACKS, PROJECT_DIR, PUBKEY, RSA_PUBKEY, configOf, stackConfig } from "../helpers/config.js";
+import { cloudInitDir, cloudInitSchemaCli, cloudInitValidate, shellcheck } from "../helpers/validators.js";
 
 const MIRRORS: [string, Record<string, unknown>, unknown][] = [
   ["aliyun", { provider: "digitalocean", image: "custom-snapshot-1", sshPublicKey: PUBKEY }, "aliyun"],
   ["tuna-ustc", { provider: "digitalocean", image: "custom-snapshot-1", sshPublicKey: PUBKEY }, ["tuna", "ustc"]],
-  ["custom", { provider: "local" }, { url: "http://mirror.berth.lab", name: "labkit" }],
-  ["tencent-internal", { provider: "tencentcloud", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: PUBKEY }, ["tencent-internal", "tencent"]],
+  ["custom", { provider: "local" }, { url: "http://mirror.berth.lab", name: "labkit", dockerCeKeyFingerprint: "BFA803565EC5A632A51D5C8D22BDA605CDEF55B1" }],
+  ["tencent-internal", { provider: "tencentcloud", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: RSA_PUBKEY }, ["tencent-internal", "tencent"]],
 ];
 
 interface Variant { name: string; raw: Record<string, unknown> }
@@ -41,6 +43,7 @@ function matrix(): Variant[] {
 describe("every rendered variant passes cloud-init's schema and shellcheck", () => {
   const variants = matrix();
   const dir = mkdtempSync(join(tmpdir(), "berth-matrix-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const files = variants.map((v) => {
     const cfg = configOf(v.raw);
     const path = join(dir, `${v.name}.user-data`);
@@ -93,5 +96,31 @@ describe("every rendered variant passes cloud-init's schema and shellcheck", () 
     const r = await shellcheck([bad]);
     expect(r.code).not.toBe(0);
     expect(r.output).toMatch(/SC2086/);
+  });
+});
+
+describe("cloud-init reads berth's gzip-compressed user-data", () => {
+  it("unpacks the Tencent stack's user-data to the very cloud-config berth rendered", async () => {
+    const rendered = render(stackConfig("tencent"));
+    expect(rendered.compressed).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), "berth-gz-"));
+    try {
+      const file = join(dir, "user-data.gz");
+      writeFileSync(file, Buffer.from(rendered.userDataBase64, "base64"));
+      // What cloud-init does with any datasource's user-data, before modules read it.
+      const py = [
+        "import sys",
+        "from cloudinit.user_data import UserDataProcessor",
+        "from cloudinit.helpers import Paths",
+        "msg = UserDataProcessor(Paths({})).process(open(sys.argv[1], 'rb').read())",
+        "for p in msg.walk():",
+        "    if p.is_multipart(): continue",
+        "    sys.stdout.write(p.get_content_type() + '\\n'); sys.stdout.buffer.write(p.get_payload(decode=True))",
+      ].join("\n");
+      const { stdout } = await promisify(execFile)("/usr/bin/python3", ["-c", py, file], { env: { ...process.env, PYTHONPATH: join(cloudInitDir(), "usr/lib/python3/dist-packages") }, maxBuffer: 16 << 20 });
+      expect(stdout).toBe(`text/cloud-config\n${rendered.userData}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,9 +5,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { EL_RELEASE, OS_TABLE, SUPPORTED_OS } from "../../src/config/os.js";
 import { PROJECT_DIR } from "../helpers/config.js";
-import { sh, shAsync } from "../helpers/script.js";
+import { removeTempDirs, sh, shAsync } from "../helpers/script.js";
 
 const FIXTURES = join(PROJECT_DIR, "test/fixtures/os-release");
+afterAll(removeTempDirs);
 const detect = (fixture: string) =>
   sh(`detect_os && printf '%s|%s|%s|%s|%s|%s' "$OS_ID" "$OS_VERSION" "$OS_FAMILY" "$DOCKER_REPO" "$OS_CODENAME" "$EL_RELEASE"`, { OS_RELEASE: join(FIXTURES, fixture) });
 
@@ -56,14 +57,14 @@ describe("bootstrap.sh repository lines", () => {
     expect(r.stdout).toBe("deb [arch=amd64 signed-by=/etc/apt/keyrings/docker.gpg] https://mirrors.aliyun.com/docker-ce/linux/ubuntu noble stable\n");
   });
 
-  it("rpm: a .repo whose baseurl points at the mirror, with the EL release a Chinese image follows", () => {
+  it("rpm: a .repo whose baseurl points at the mirror and whose key is berth's verified copy, with the EL release a Chinese image follows", () => {
     const r = sh(`detect_os; yum_repo_file https://mirrors.tuna.tsinghua.edu.cn/docker-ce`, { OS_RELEASE: join(FIXTURES, "tencentos-3") });
     expect(r.stdout).toBe(`[docker-ce-stable]
 name=Docker CE Stable - $basearch
 baseurl=https://mirrors.tuna.tsinghua.edu.cn/docker-ce/linux/centos/8/$basearch/stable
 enabled=1
 gpgcheck=1
-gpgkey=https://mirrors.tuna.tsinghua.edu.cn/docker-ce/linux/centos/gpg
+gpgkey=file:///etc/pki/rpm-gpg/berth-docker-ce.asc
 `);
   });
 });

@@ -5,9 +5,12 @@
 #
 # Inputs, written by berth beside it (BERTH_ETC, default /etc/berth):
 #   bootstrap.conf    shell variables (see the defaults below)
-#   mirrors.list      "<part> <name> <url>" lines; parts: docker-ce installer conda pypi
+#   mirrors.list      "<part> <name> <url>" lines; parts: docker-ce installer conda pypi;
+#                     docker-ce lines add the fingerprint of the key the repository is signed with
+#   keys/<fingerprint>.asc   signing keys berth ships (Docker's), never taken from a mirror
 #   daemon.json pip.conf condarc [environment.yml] [requirements.txt]
 # Outputs: log /var/log/berth/bootstrap.log, status /var/lib/berth/status.json.
+# The commented source is in berth (src/bootstrap/script/); hosts get it without comments.
 set -Eeuo pipefail
 
 BERTH_ETC=${BERTH_ETC:-/etc/berth}
@@ -23,7 +26,8 @@ DOCKER_USERS=()
 REGISTRY_MIRRORS=()
 CONDA_ENABLED=0
 CONDA_DISTRIBUTION=miniconda
-CONDA_SHA256=""
+CONDA_SHA256_X86_64=""
+CONDA_SHA256_AARCH64=""
 CONDA_PREFIX_DIR=/opt/conda
 CONDA_ENV_NAME=""
 CONDA_TOS=decline

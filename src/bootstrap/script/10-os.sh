@@ -39,8 +39,8 @@ detect_os() {
 
 # ---- mirrors ----------------------------------------------------------------------------
 
-# Lines of "<name> <url>" for PART, in fallback order.
-mirrors_for() { awk -v p="$1" '$1 == p { print $2, $3 }' "$BERTH_ETC/mirrors.list"; }
+# Lines of "<name> <url> [<key fingerprint>]" for PART, in fallback order.
+mirrors_for() { awk -v p="$1" '$1 == p { print $2, $3, $4 }' "$BERTH_ETC/mirrors.list"; }
 
 # A URL that exists on a docker-ce mirror only if it serves this OS.
 probe_url() {
@@ -49,17 +49,26 @@ probe_url() {
   else printf '%s/linux/%s/%s/%s/stable/repodata/repomd.xml' "$base" "$DOCKER_REPO" "$EL_RELEASE" "$(uname -m)"; fi
 }
 
-probe() { curl -fsSL --connect-timeout "${BERTH_PROBE_TIMEOUT:-5}" --max-time 20 -o /dev/null "$1"; }
+# curl URL with OPTIONS, following redirects only to http(s), and from https only to https:
+# a redirect must not take a download off TLS.
+curl_url() {
+  local url=$1 redir='=http,https'
+  shift
+  if [[ $url == https://* ]]; then redir='=https'; fi
+  curl --proto '=http,https' --proto-redir "$redir" "$@" "$url"
+}
 
-fetch() { curl -fsSL --connect-timeout 10 --retry 3 --retry-delay 2 --retry-connrefused -o "$2" "$1"; }
+probe() { curl_url "$1" -fsSL -S --connect-timeout "${BERTH_PROBE_TIMEOUT:-5}" --max-time 20 -o /dev/null; }
 
-# Sets PICKED_NAME and PICKED_URL to the first docker-ce mirror that answers for this OS.
-PICKED_NAME="" PICKED_URL=""
+fetch() { curl_url "$1" -fsSL -S --connect-timeout 10 --retry 3 --retry-delay 2 --retry-connrefused -o "$2"; }
+
+# Sets PICKED_NAME, PICKED_URL and PICKED_KEY to the first docker-ce mirror that answers for this OS.
+PICKED_NAME="" PICKED_URL="" PICKED_KEY=""
 pick_docker_mirror() {
-  local name url tried=""
-  while read -r name url; do
+  local name url key tried=""
+  while read -r name url key; do
     [[ -n $name ]] || continue
-    if probe "$(probe_url "$url")"; then PICKED_NAME=$name; PICKED_URL=$url; return 0; fi
+    if probe "$(probe_url "$url")"; then PICKED_NAME=$name; PICKED_URL=$url; PICKED_KEY=$key; return 0; fi
     log "mirror $name ($url) did not answer for $OS_ID $OS_VERSION; trying the next"
     tried+="${tried:+, }$name ($url)"
   done < <(mirrors_for docker-ce)

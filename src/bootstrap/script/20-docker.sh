@@ -5,6 +5,9 @@ apt_source_line() {
   printf 'deb [arch=%s signed-by=/etc/apt/keyrings/docker.gpg] %s/linux/%s %s stable\n' "$1" "$2" "$DOCKER_REPO" "$OS_CODENAME"
 }
 
+# Where rpm finds the verified docker-ce key (gpgkey=file://…): never the mirror's copy.
+RPM_DOCKER_KEY=/etc/pki/rpm-gpg/berth-docker-ce.asc
+
 yum_repo_file() {
   cat <<REPO
 [docker-ce-stable]
@@ -12,7 +15,7 @@ name=Docker CE Stable - \$basearch
 baseurl=$1/linux/$DOCKER_REPO/$EL_RELEASE/\$basearch/stable
 enabled=1
 gpgcheck=1
-gpgkey=$1/linux/$DOCKER_REPO/gpg
+gpgkey=file://$RPM_DOCKER_KEY
 REPO
 }
 
@@ -49,14 +52,13 @@ installed_docker_version() {
 }
 
 install_docker_apt() {
-  local name=$1 url=$2 arch want="" tmp
+  local name=$1 url=$2 key=$3 arch want="" tmp
   arch=$(dpkg --print-architecture)
   tmp=$(mktemp -d)
-  fetch "$url/linux/$DOCKER_REPO/gpg" "$tmp/docker.asc" || die "cannot download the docker-ce signing key from $name ($url)"
-  gpg --dearmor <"$tmp/docker.asc" >"$tmp/docker.gpg"
+  docker_key "$name" "$url" "$key" "$tmp/docker.gpg"
   apt_source_line "$arch" "$url" >"$tmp/docker.list"
   local changed=0
-  install_if_changed "$tmp/docker.gpg" /etc/apt/keyrings/docker.gpg && changed=1
+  install_key "$tmp/docker.gpg" /etc/apt/keyrings/docker.gpg "$key" "$name" && changed=1
   install_if_changed "$tmp/docker.list" /etc/apt/sources.list.d/docker.list && changed=1
   rm -rf "$tmp"
   if [[ $changed == 1 || -z $DOCKER_INSTALLED_VERSION ]]; then apt_get update; fi
@@ -72,12 +74,15 @@ install_docker_apt() {
 }
 
 install_docker_rpm() {
-  local name=$1 url=$2 pm want="" tmp
+  local name=$1 url=$2 key=$3 pm want="" tmp
   pm=$(command -v dnf || command -v yum) || die "neither dnf nor yum found on $OS_ID $OS_VERSION"
-  tmp=$(mktemp)
-  yum_repo_file "$url" >"$tmp"
-  install_if_changed "$tmp" /etc/yum.repos.d/docker-ce.repo || true
-  rm -f "$tmp"
+  command -v gpg >/dev/null || "$pm" install -y gnupg2
+  tmp=$(mktemp -d)
+  docker_key "$name" "$url" "$key" "$tmp/docker"
+  install_key "$tmp/docker.asc" "$RPM_DOCKER_KEY" "$key" "$name" || true
+  yum_repo_file "$url" >"$tmp/docker-ce.repo"
+  install_if_changed "$tmp/docker-ce.repo" /etc/yum.repos.d/docker-ce.repo || true
+  rm -rf "$tmp"
   if [[ -n $DOCKER_VERSION_PIN ]]; then
     want=$("$pm" -q list docker-ce --showduplicates 2>/dev/null | awk '$1 ~ /^docker-ce\./ { print $2 }' | match_version "$DOCKER_VERSION_PIN") \
       || die "docker-ce version $DOCKER_VERSION_PIN: no single match on $name (yum list docker-ce --showduplicates lists what it has)"
@@ -103,20 +108,21 @@ wait_for_docker() {
 install_docker() {
   phase docker
   DOCKER_INSTALLED_VERSION=$(installed_docker_version)
-  local name url saved="$BERTH_STATE/mirror.docker-ce" daemon_changed=0 was_installed=$DOCKER_INSTALLED_VERSION
+  local name url key saved="$BERTH_STATE/mirror.docker-ce" daemon_changed=0 was_installed=$DOCKER_INSTALLED_VERSION
   if [[ $OS_FAMILY == apt ]] && { ! command -v curl >/dev/null || ! command -v gpg >/dev/null; }; then
     apt_get update
     apt_get install -y --no-install-recommends ca-certificates curl gnupg
   fi
-  if [[ -n $DOCKER_INSTALLED_VERSION && -z $DOCKER_VERSION_PIN && -s $saved ]]; then
-    read -r name url <"$saved"
+  # Once installed, keep the mirror it came from while the config still lists it.
+  if [[ -n $DOCKER_INSTALLED_VERSION && -z $DOCKER_VERSION_PIN && -s $saved ]] && grep -qxF "$(cat "$saved")" < <(mirrors_for docker-ce); then
+    read -r name url key <"$saved"
   else
-    pick_docker_mirror; name=$PICKED_NAME; url=$PICKED_URL
+    pick_docker_mirror; name=$PICKED_NAME; url=$PICKED_URL; key=$PICKED_KEY
   fi
   USED[docker-ce]=$name
-  printf '%s %s\n' "$name" "$url" >"$saved"
+  printf '%s %s %s\n' "$name" "$url" "$key" >"$saved"
   install_if_changed "$BERTH_ETC/daemon.json" /etc/docker/daemon.json && daemon_changed=1
-  if [[ $OS_FAMILY == apt ]]; then install_docker_apt "$name" "$url"; else install_docker_rpm "$name" "$url"; fi
+  if [[ $OS_FAMILY == apt ]]; then install_docker_apt "$name" "$url" "$key"; else install_docker_rpm "$name" "$url" "$key"; fi
   DOCKER_INSTALLED_VERSION=$(installed_docker_version)
   if [[ -d /run/systemd/system ]]; then systemctl enable --quiet docker; fi
   if [[ $daemon_changed == 1 && -n $was_installed ]]; then

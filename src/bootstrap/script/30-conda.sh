@@ -3,19 +3,35 @@
 
 conda_arch() { case "$(uname -m)" in x86_64|amd64) echo x86_64 ;; aarch64|arm64) echo aarch64 ;; *) uname -m ;; esac; }
 
+# The sha256 the installer must have on ARCH (empty: none known).
+installer_sha256() { case $1 in x86_64) echo "$CONDA_SHA256_X86_64" ;; aarch64) echo "$CONDA_SHA256_AARCH64" ;; esac; }
+
+# Dies unless FILE, the installer from mirror NAME at URL, has sha256 WANT. Without a WANT it
+# runs only an https download (TLS vouches for the mirror), with a warning.
+check_installer() {
+  local file=$1 want=$2 name=$3 url=$4 got
+  if [[ -z $want ]]; then
+    [[ $url == https://* ]] || die "refusing the $CONDA_DISTRIBUTION installer from $name ($url): plain HTTP and no sha256 to check it — set berth:bootstrap.conda.sha256, pin a version berth knows, or use an https mirror"
+    log "warning: the $CONDA_DISTRIBUTION installer from $name ($url) is not verified: no sha256 known for it (set berth:bootstrap.conda.sha256)"
+    return 0
+  fi
+  got=$(sha256sum "$file" | cut -d' ' -f1)
+  [[ $got == "$want" ]] || die "the $CONDA_DISTRIBUTION installer from $name ($url) has sha256 $got, not the expected $want — it is not the installer the stack pins (tampered with, or another upload under the same name); berth did not run it"
+  log "$CONDA_DISTRIBUTION installer from $name: sha256 $got verified"
+}
+
 install_conda() {
   phase conda
-  local name url arch tmp installer tried=""
+  local name url arch want tmp installer tried=""
   if [[ -x $CONDA_PREFIX_DIR/bin/conda ]]; then
     USED[installer]=$(cat "$BERTH_STATE/mirror.installer" 2>/dev/null || echo preinstalled)
   else
-    arch=$(conda_arch); tmp=$(mktemp -d); installer="$tmp/installer.sh"
+    arch=$(conda_arch); want=$(installer_sha256 "$arch"); tmp=$(mktemp -d); installer="$tmp/installer.sh"
     while read -r name url; do
       url=${url//@ARCH@/$arch}
+      if [[ -z $want && $url != https://* ]]; then check_installer "" "" "$name" "$url"; fi
       if fetch "$url" "$installer"; then
-        if [[ -n $CONDA_SHA256 ]] && ! sha256sum -c --status <<<"$CONDA_SHA256  $installer"; then
-          die "the $CONDA_DISTRIBUTION installer from $name ($url) does not match sha256 $CONDA_SHA256"
-        fi
+        check_installer "$installer" "$want" "$name" "$url"
         USED[installer]=$name; break
       fi
       log "installer mirror $name ($url) failed; trying the next"; tried+="${tried:+, }$name ($url)"

@@ -13,11 +13,16 @@
 // `cvm.tencentcloudapi.com:PORT`, does not verify: the SDK sends `Host: name:PORT` but signs
 // `host:name`.) A given agent also stops the SDK from applying `http_proxy`.
 //
-// SDK modules are require()d inside functions so Pulumi's closure serialization of the
-// dynamic provider never captures a module object (see FIELD-NOTES, "Dynamic providers").
+// Every call waits for its action's documented rate for the account (rate-limit.ts), and the
+// instance reads, polls and terminations of many hosts are merged (batch.ts): both keep one
+// registry per process, shared by every resource of a `pulumi up`. The providers load this module
+// when their methods run (runtime-require.ts), so none of it is part of the serialized provider;
+// SDK modules are require()d inside functions all the same.
 import type { CommonClient } from "tencentcloud-sdk-nodejs-common";
 import type { cvm } from "tencentcloud-sdk-nodejs-cvm";
+import { batcherFor, type InstanceBatcher } from "./batch.js";
 import { isThrottle, toTencentError } from "./errors.js";
+import { limiterFor } from "./rate-limit.js";
 
 export type CvmClient = InstanceType<typeof cvm.v20170312.Client>;
 
@@ -51,8 +56,13 @@ export interface TencentApi {
   readonly vpc: CommonClient;
   readonly region: string;
   readonly poll: PollPolicy;
-  /** Runs one SDK call: throttling retried with exponential backoff; failures → TencentApiError. */
+  /**
+   * Runs one SDK call: within the documented rate of `action` for this account (rate-limit.ts),
+   * throttling retried with exponential backoff; failures → TencentApiError.
+   */
   call<T>(action: string, fn: () => Promise<T>): Promise<T>;
+  /** Batched DescribeInstances / TerminateInstances and the shared poller (batch.ts). */
+  readonly instances: InstanceBatcher;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 6, baseMs: 500, maxMs: 8000 };
@@ -81,15 +91,34 @@ export function resolveCredentials(given: Partial<TencentCredentials> = {}, env:
   return { secretId, secretKey };
 }
 
+/**
+ * The endpoint override is for a Tencent API stand-in on this machine only: the calls it carries
+ * are signed with the account's keys and travel as plain HTTP, so any address other than
+ * loopback (127.0.0.0/8, ::1, localhost) is refused.
+ */
+export function checkEndpoint(endpoint: string): URL {
+  const refuse = () =>
+    new Error(`tencentcloud:endpoint must be http://127.0.0.1:PORT (a Tencent API stand-in on this machine): signed calls go over plain HTTP, so only a loopback address is allowed — got "${endpoint}". Remove it to use Tencent Cloud itself.`);
+  let target: URL;
+  try {
+    target = new URL(endpoint);
+  } catch {
+    throw refuse();
+  }
+  const host = target.hostname.replace(/^\[|\]$/g, "");
+  const loopback = host === "localhost" || host === "::1" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  if (target.protocol !== "http:" || !target.port || !loopback || target.username || target.password) throw refuse();
+  return target;
+}
+
 function redirectAgent(endpoint: string): unknown {
-  const target = new URL(endpoint);
-  if (target.protocol !== "http:" || !target.port) throw new Error(`Tencent Cloud endpoint override must look like http://127.0.0.1:PORT, got "${endpoint}".`);
+  const target = checkEndpoint(endpoint);
   const r = sdkRequire();
   const http = r("node:http") as typeof import("node:http");
   const net = r("node:net") as typeof import("node:net");
   const agent = new http.Agent({ keepAlive: false });
   (agent as unknown as { createConnection: () => unknown }).createConnection = () =>
-    net.createConnection({ host: target.hostname, port: Number(target.port) });
+    net.createConnection({ host: target.hostname.replace(/^\[|\]$/g, ""), port: Number(target.port) });
   return agent;
 }
 
@@ -106,22 +135,32 @@ export function tencentApi(options: TencentClientOptions): TencentApi {
   };
   const retry = { ...DEFAULT_RETRY, ...options.retry };
   const secrets = [options.secretId, options.secretKey];
+  // Limits and batches are per account (and endpoint); the key never leaves this process.
+  const { createHash } = r("node:crypto") as typeof import("node:crypto");
+  const account = [options.endpoint ?? "tencentcloudapi.com", options.secretId, createHash("sha256").update(options.secretKey).digest("hex").slice(0, 16)].join("|");
+  const cvm = new cvmSdk.v20170312.Client(config);
+  async function call<T>(action: string, fn: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const release = await limiterFor(account, action).acquire();
+      try {
+        return await fn();
+      } catch (e) {
+        const err = toTencentError(action, e, secrets, attempt);
+        if (!isThrottle(err.code) || attempt >= retry.attempts) throw err;
+        release();
+        const cap = Math.min(retry.maxMs, retry.baseMs * 2 ** (attempt - 1));
+        await sleep(cap / 2 + Math.random() * (cap / 2));
+      } finally {
+        release();
+      }
+    }
+  }
   return {
-    cvm: new cvmSdk.v20170312.Client(config),
+    cvm,
     vpc: new common.CommonClient("vpc.tencentcloudapi.com", "2017-03-12", config),
     region: options.region,
     poll: { ...DEFAULT_POLL, ...options.poll },
-    async call<T>(action: string, fn: () => Promise<T>): Promise<T> {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await fn();
-        } catch (e) {
-          const err = toTencentError(action, e, secrets, attempt);
-          if (!isThrottle(err.code) || attempt >= retry.attempts) throw err;
-          const cap = Math.min(retry.maxMs, retry.baseMs * 2 ** (attempt - 1));
-          await sleep(cap / 2 + Math.random() * (cap / 2));
-        }
-      }
-    },
+    call,
+    instances: batcherFor(`${account}|${options.region}`, () => ({ call, cvm })),
   };
 }

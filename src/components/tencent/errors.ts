@@ -10,16 +10,26 @@ export function isThrottle(code: string): boolean {
   return code === "RequestLimitExceeded" || code.startsWith("RequestLimitExceeded.");
 }
 
+// Keyed on the codes Tencent documents for the actions berth calls (the CVM error-code list and
+// each action's "可能返回的错误码"): RunInstances, ImportKeyPair, TerminateInstances, VPC security groups.
 const HINTS: [RegExp, string][] = [
-  [/^AuthFailure\.(SecretIdNotFound|SignatureFailure|InvalidSecretId)/, "Check tencentcloud:secretId / tencentcloud:secretKey (or TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY)."],
-  [/^AuthFailure\.SignatureExpire/, "The local clock is off by more than 5 minutes; sync it (NTP) and retry."],
-  [/^AuthFailure\.UnauthorizedOperation|^UnauthorizedOperation/, "The API key lacks CAM permission for this action (cvm:* and vpc:* security groups)."],
+  [/^AuthFailure\.(SecretIdNotFound|SignatureFailure|InvalidSecretId)$/, "Check tencentcloud:secretId / tencentcloud:secretKey (or TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY)."],
+  [/^AuthFailure\.SignatureExpire$/, "The local clock is off by more than 5 minutes; sync it (NTP) and retry."],
+  [/^AuthFailure\.UnauthorizedOperation$|^UnauthorizedOperation/, "The API key lacks CAM permission for this action (cvm:* and vpc:* security groups)."],
   [/^RequestLimitExceeded/, "Tencent Cloud is throttling this account; the call was retried with backoff. Wait and run again."],
-  [/InsufficientBalance|UnpaidOrder/, "Top up the Tencent Cloud account (or settle unpaid orders) and run again."],
-  [/^ResourceInsufficient|^ResourcesSoldOut|^ResourceUnavailable/, "Choose another zone or instance type (berth:host.zone / berth:host.size)."],
-  [/UserData|^InvalidParameterValue\.TooLong$/, "The user-data must be base64 and at most 16 KB after encoding; trim the bootstrap config."],
-  [/^InvalidZone/, "The zone must belong to the region, e.g. ap-guangzhou-3 in ap-guangzhou."],
-  [/^(InstancesQuota|LimitExceeded)/, "An account quota is exhausted; delete unused resources or raise the quota."],
+  [/^InvalidAccount\.(InsufficientBalance|UnpaidOrder)$/, "Top up the Tencent Cloud account (or settle unpaid orders) and run again."],
+  [/^(ResourceInsufficient|ResourcesSoldOut|ResourceUnavailable)\./, "Choose another zone or instance type (berth:host.zone / berth:host.size)."],
+  [/^InvalidParameterValue\.InvalidUserDataFormat$/, "The user-data must be base64-encoded; berth encodes it, so report this as a berth bug."],
+  [/^InvalidParameterValue\.TooLarge$/, "A value is over Tencent's limit: the user-data may be at most 16 KB after base64 (trim the bootstrap config), and berth:host.bandwidth must be within your account's range."],
+  [/^InvalidInstanceName\.TooLong$/, "Instance names are at most 60 bytes (UTF-8): shorten berth:host.name."],
+  [/^InvalidPublicKey\.Malformed$/, "Tencent Cloud imports OpenSSH RSA public keys only: make one with ssh-keygen -t rsa -b 4096 and set berth:host.sshPublicKey to its .pub line."],
+  [/^InvalidKeyPair\.LimitExceeded$/, "The account holds as many key pairs as it may (100); delete unused ones in the console."],
+  [/^InvalidZone\.MismatchRegion$|^InvalidParameterValue\.ZoneNotSupported$/, "The zone must belong to the region and offer the instance type, e.g. ap-guangzhou-3 in ap-guangzhou."],
+  [/^InstancesQuotaLimitExceeded$|^LimitExceeded\.InstanceQuota$/, "The zone's pay-as-you-go instance quota is used up: choose another zone (berth:host.zone), remove hosts, or ask Tencent Cloud to raise the quota (DescribeAccountQuota shows it)."],
+  [/^LimitExceeded$/, "An account limit is reached (e.g. 50 security groups per region): delete unused ones in the console or ask Tencent Cloud to raise it."],
+  [/^LimitExceeded\.SecurityGroupPolicySet$/, "A security group holds at most 100 rules: allow fewer address ranges (berth:host.allowSsh) or publish fewer ports."],
+  [/^InvalidParameterValue\.InvalidTimeFormat$/, "The scheduled termination time must be YYYY-MM-DDThh:mm:ssZ (UTC), more than 5 minutes ahead."],
+  [/^LimitExceeded\./, "An account quota is exhausted; delete unused resources or raise the quota."],
 ];
 
 export function hintFor(code: string): string | undefined {

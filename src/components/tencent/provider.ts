@@ -7,16 +7,24 @@
 //   export const ip = host.publicIp;
 //
 // The provider object is serialized into the state by Pulumi (closure serialization), so its
-// methods capture only plain functions; the SDK is require()d when a method runs (client.ts), and
-// credentials are resolved inside each method: from inputs (stored as secrets) or, when absent,
-// from TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY in the provider's environment.
+// methods capture only plain functions: each loads host-ops.ts by name when it runs (see
+// runtime-require.ts), and with it the SDK, the per-account rate limits and the batches that every
+// host of one `pulumi up` shares. Credentials are resolved inside each method: from inputs (stored
+// as secrets) or, when absent, from TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY in the
+// provider's environment.
 //
-// diff: credential or endpoint changes update in place; any other input change REPLACES the
-// host (image, instance type, zone, user-data — like DigitalOcean droplets — and also key,
-// ports, CIDRs, bandwidth, disk, name, region; there is no in-place update of those).
+// A lab host (securityGroupId and keyId given, from TencentLabNetwork) uses the lab's security
+// group and key pair and never creates or deletes them; expiresAt schedules Tencent's own
+// termination (RunInstances' ActionTimer, expiry.ts).
+//
+// diff: credential, endpoint and expiry changes update in place; any other input change REPLACES
+// the host (image, instance type, zone, user-data — like DigitalOcean droplets — and also key,
+// ports, CIDRs, bandwidth, disk, name, region, the lab's group or key pair; there is no in-place
+// update of those). In a lab the key and rules belong to the lab network, which updates them in
+// place, so they do not replace the host. An input added by a later berth compares as its default
+// when the state predates it (appUdpPorts: none; securityGroupId, keyId, expiresAt: absent).
 import * as pulumi from "@pulumi/pulumi";
-import { resolveCredentials, tencentApi, type TencentApi } from "./client.js";
-import { createInstance, deleteInstance, readInstance } from "./instance.js";
+import { berthRequire } from "../runtime-require.js";
 
 export interface TencentInstanceInputs {
   region: string;
@@ -24,10 +32,15 @@ export interface TencentInstanceInputs {
   imageId: string;
   instanceType: string;
   userData: string;
+  /** The base64 of gzip-compressed userData, when render compressed it to fit 16 KB. */
+  userDataBase64?: string;
   publicKey: string;
   instanceName: string;
   sshCidrs: string[];
+  /** App ports opened for TCP. */
   appPorts: number[];
+  /** App ports opened for UDP (absent in states written before berth opened UDP ports as UDP). */
+  appUdpPorts?: number[];
   appCidrs: string[];
   bandwidthOut: number;
   systemDiskGb: number;
@@ -35,6 +48,11 @@ export interface TencentInstanceInputs {
   secretKey?: string;
   /** Local API stand-in only: http://127.0.0.1:PORT (see client.ts). */
   endpoint?: string;
+  /** A lab's shared security group and key pair (TencentLabNetwork): both or neither. */
+  securityGroupId?: string;
+  keyId?: string;
+  /** ISO-8601 UTC: Tencent terminates the host then (ActionTimer). */
+  expiresAt?: string;
 }
 
 export interface TencentInstanceOutputs extends TencentInstanceInputs {
@@ -45,66 +63,51 @@ export interface TencentInstanceOutputs extends TencentInstanceInputs {
   keyId: string;
   keyOwned: boolean;
   state: string;
+  /** The group and key pair are the lab's: never deleted with the host. Absent: the host's own. */
+  sharedNetwork?: boolean;
 }
 
 const REPLACE_KEYS = [
   "region", "zone", "imageId", "instanceType", "userData", "publicKey", "instanceName",
-  "sshCidrs", "appPorts", "appCidrs", "bandwidthOut", "systemDiskGb",
+  "sshCidrs", "appPorts", "appUdpPorts", "appCidrs", "bandwidthOut", "systemDiskGb",
 ] as const;
-const UPDATE_KEYS = ["secretId", "secretKey", "endpoint"] as const;
+/** What an input absent from an older state stands for. */
+const DEFAULTS: Partial<Record<keyof TencentInstanceInputs, unknown>> = { appUdpPorts: [] };
+/** Mirrors host-ops.ts (kept here so diff loads nothing). */
+const NETWORK_KEYS: readonly string[] = ["publicKey", "sshCidrs", "appPorts", "appUdpPorts", "appCidrs"];
+const UPDATE_KEYS = ["secretId", "secretKey", "endpoint", "expiresAt"] as const;
 
-function apiFor(props: TencentInstanceInputs): TencentApi {
-  const credentials = resolveCredentials({ secretId: props.secretId, secretKey: props.secretKey });
-  return tencentApi({ ...credentials, region: props.region, ...(props.endpoint ? { endpoint: props.endpoint } : {}) });
-}
+type HostOps = typeof import("./host-ops.js");
+const ops = () => berthRequire("components/tencent/host-ops.ts") as HostOps;
 
 export class TencentInstanceProvider implements pulumi.dynamic.ResourceProvider {
   async diff(_id: pulumi.ID, olds: TencentInstanceOutputs, news: TencentInstanceInputs): Promise<pulumi.dynamic.DiffResult> {
-    const same = (k: keyof TencentInstanceInputs) => JSON.stringify(olds[k] ?? null) === JSON.stringify(news[k] ?? null);
-    const replaces = REPLACE_KEYS.filter((k) => !same(k));
-    const updates = UPDATE_KEYS.filter((k) => !same(k));
+    const value = (o: Partial<TencentInstanceInputs>, k: keyof TencentInstanceInputs) => JSON.stringify(o[k] ?? DEFAULTS[k] ?? null);
+    const same = (k: keyof TencentInstanceInputs) => value(olds, k) === value(news, k);
+    // The lab's group and key pair as the old state has them (outputs of a single host hold its own).
+    const oldShared = olds.sharedNetwork ? { securityGroupId: olds.securityGroupId, keyId: olds.keyId } : {};
+    const lab = olds.sharedNetwork === true && typeof news.securityGroupId === "string" && news.securityGroupId !== "";
+    const replaces: string[] = REPLACE_KEYS.filter((k) => !same(k) && !(lab && NETWORK_KEYS.includes(k)));
+    for (const k of ["securityGroupId", "keyId"] as const) if (value(oldShared, k) !== value(news, k)) replaces.push(k);
+    const updates = [...UPDATE_KEYS, ...(lab ? NETWORK_KEYS : [])].filter((k) => !same(k as keyof TencentInstanceInputs));
     return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
   }
 
   async create(inputs: TencentInstanceInputs): Promise<pulumi.dynamic.CreateResult<TencentInstanceOutputs>> {
-    const host = await createInstance(apiFor(inputs), {
-      name: inputs.instanceName, zone: inputs.zone, imageId: inputs.imageId, instanceType: inputs.instanceType,
-      userData: inputs.userData, publicKey: inputs.publicKey, sshCidrs: inputs.sshCidrs, appPorts: inputs.appPorts,
-      appCidrs: inputs.appCidrs, bandwidthOut: inputs.bandwidthOut, systemDiskGb: inputs.systemDiskGb,
-    });
-    return {
-      id: host.instanceId,
-      outs: {
-        ...inputs, instanceId: host.instanceId, publicIp: host.publicIp ?? "", privateIp: host.privateIp ?? "",
-        securityGroupId: host.securityGroupId, keyId: host.keyId, keyOwned: host.keyOwned, state: host.state,
-      },
-    };
+    return ops().create(inputs);
   }
 
   async read(id: pulumi.ID, props: TencentInstanceOutputs): Promise<pulumi.dynamic.ReadResult<TencentInstanceOutputs>> {
-    const info = await readInstance(apiFor(props), id);
-    if (!info) return { id: "", props: {} as TencentInstanceOutputs }; // gone: Pulumi drops it from the state
-    return {
-      id,
-      props: {
-        ...props, instanceId: id, publicIp: info.publicIp ?? "", privateIp: info.privateIp ?? "", state: info.state,
-        zone: info.zone, imageId: info.imageId, instanceType: info.instanceType,
-      },
-    };
+    return ops().read(id, props);
   }
 
-  /** Only credentials / endpoint change in place (diff replaces on everything else). */
-  async update(_id: pulumi.ID, olds: TencentInstanceOutputs, news: TencentInstanceInputs): Promise<pulumi.dynamic.UpdateResult<TencentInstanceOutputs>> {
-    const outs: TencentInstanceOutputs = { ...olds };
-    for (const k of UPDATE_KEYS) {
-      if (news[k] === undefined) delete outs[k];
-      else outs[k] = news[k];
-    }
-    return { outs };
+  /** Credentials, endpoint and expiry (and a lab host's network inputs) change in place; diff replaces on everything else. */
+  async update(id: pulumi.ID, olds: TencentInstanceOutputs, news: TencentInstanceInputs): Promise<pulumi.dynamic.UpdateResult<TencentInstanceOutputs>> {
+    return ops().update(id, olds, news);
   }
 
   async delete(id: pulumi.ID, props: TencentInstanceOutputs): Promise<void> {
-    await deleteInstance(apiFor(props), { instanceId: id, securityGroupId: props.securityGroupId, keyId: props.keyId, keyOwned: props.keyOwned });
+    await ops().remove(id, props);
   }
 }
 
@@ -117,10 +120,12 @@ export interface TencentInstanceArgs {
   imageId: pulumi.Input<string>;
   instanceType: pulumi.Input<string>;
   userData: pulumi.Input<string>;
+  userDataBase64?: pulumi.Input<string>;
   publicKey: pulumi.Input<string>;
   instanceName?: pulumi.Input<string>;
   sshCidrs?: pulumi.Input<pulumi.Input<string>[]>;
   appPorts?: pulumi.Input<pulumi.Input<number>[]>;
+  appUdpPorts?: pulumi.Input<pulumi.Input<number>[]>;
   appCidrs?: pulumi.Input<pulumi.Input<string>[]>;
   bandwidthOut?: pulumi.Input<number>;
   systemDiskGb?: pulumi.Input<number>;
@@ -128,6 +133,11 @@ export interface TencentInstanceArgs {
   secretId?: pulumi.Input<string>;
   secretKey?: pulumi.Input<string>;
   endpoint?: pulumi.Input<string>;
+  /** Lab mode: the lab network's security group and key pair (TencentLabNetwork outputs); both or neither. */
+  securityGroupId?: pulumi.Input<string>;
+  keyId?: pulumi.Input<string>;
+  /** ISO-8601 UTC; Tencent terminates the host then (at least 5 minutes ahead). */
+  expiresAt?: pulumi.Input<string>;
 }
 
 export class TencentInstance extends pulumi.dynamic.Resource {
@@ -142,12 +152,15 @@ export class TencentInstance extends pulumi.dynamic.Resource {
     const secret = (v: pulumi.Input<string> | undefined) => (v === undefined ? undefined : pulumi.secret(v));
     const props = {
       region: args.region, zone: args.zone, imageId: args.imageId, instanceType: args.instanceType,
-      userData: args.userData, publicKey: args.publicKey, instanceName: args.instanceName ?? name,
-      sshCidrs: args.sshCidrs ?? ["0.0.0.0/0"], appPorts: args.appPorts ?? [], appCidrs: args.appCidrs ?? ["0.0.0.0/0"],
+      userData: args.userData, userDataBase64: args.userDataBase64, publicKey: args.publicKey, instanceName: args.instanceName ?? name,
+      sshCidrs: args.sshCidrs ?? ["0.0.0.0/0"], appPorts: args.appPorts ?? [], appUdpPorts: args.appUdpPorts ?? [], appCidrs: args.appCidrs ?? ["0.0.0.0/0"],
       bandwidthOut: args.bandwidthOut ?? 10, systemDiskGb: args.systemDiskGb ?? 50,
       secretId: secret(args.secretId), secretKey: secret(args.secretKey), endpoint: args.endpoint,
-      instanceId: undefined, publicIp: undefined, privateIp: undefined, securityGroupId: undefined, keyId: undefined, state: undefined,
+      securityGroupId: args.securityGroupId, keyId: args.keyId, expiresAt: args.expiresAt,
+      instanceId: undefined, publicIp: undefined, privateIp: undefined, state: undefined,
     };
+    if ((args.securityGroupId === undefined) !== (args.keyId === undefined))
+      throw new Error(`TencentInstance ${name}: a lab host needs both securityGroupId and keyId (the lab network's outputs), or neither.`);
     const additionalSecretOutputs = [...(opts.additionalSecretOutputs ?? []), "secretId", "secretKey"];
     super(tencentInstanceProvider, name, props, { ...opts, additionalSecretOutputs }, "berth", "TencentInstance");
   }

@@ -1,6 +1,7 @@
 /** `berth:bootstrap` — mirrors, docker-ce, conda and pip. */
 import type { z } from "zod";
 import { section } from "../fields.js";
+import { DEFAULT_INSTALLER_VERSION } from "../installers.js";
 import { condaSchema, pipSchema } from "./conda.js";
 import { dockerSchema } from "./docker.js";
 import { mirrorChain } from "./mirror-ref.js";
@@ -13,8 +14,8 @@ export const bootstrapSchema = section({
   pip: pipSchema,
 }).default({
   mirror: ["official"],
-  docker: { registryMirrors: [], insecureRegistries: [], users: [], logRotation: { maxSize: "10m", maxFile: 3 }, daemon: {} },
-  conda: { enabled: true, distribution: "miniconda", version: "latest", prefix: "/opt/conda", termsOfService: "decline" },
+  docker: { registryMirrors: [], insecureRegistries: [], users: [], logRotation: { maxSize: "10m", maxFile: 3 }, daemon: {}, allowUnauthenticatedTcp: false },
+  conda: { enabled: true, distribution: "miniconda", version: DEFAULT_INSTALLER_VERSION.miniconda, prefix: "/opt/conda", termsOfService: "decline" },
   pip: {},
 });
 

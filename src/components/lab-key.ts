@@ -1,0 +1,49 @@
+/**
+ * A student's SSH key pair, made by berth when the roster gives none (berth:LabKey). create makes
+ * an ed25519 pair with ssh2; the private half is a secret output (encrypted in the state) that
+ * `berth lab handout` writes into the student's handout. The pair never changes once made: a
+ * later `pulumi up` keeps it, and only removing the student deletes it. The key reaches the host
+ * through its user-data (cloud-config ssh_authorized_keys), never through a provider's key pairs,
+ * so any OpenSSH type works on every provider (Tencent Cloud's ImportKeyPair, RSA only, holds just
+ * the lab's own admin key).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { runtimeRequire } from "./runtime-require.js";
+
+export interface LabKeyInputs {
+  /** The key's comment: `berth-<host name>`. */
+  comment: string;
+}
+
+export interface LabKeyOutputs extends LabKeyInputs {
+  publicKey: string;
+  privateKey: string;
+}
+
+export class LabKeyProvider implements pulumi.dynamic.ResourceProvider {
+  async create(inputs: LabKeyInputs): Promise<pulumi.dynamic.CreateResult<LabKeyOutputs>> {
+    const ssh2 = runtimeRequire("ssh2") as typeof import("ssh2");
+    const pair = ssh2.utils.generateKeyPairSync("ed25519", { comment: inputs.comment });
+    return { id: inputs.comment, outs: { comment: inputs.comment, publicKey: pair.public.trim(), privateKey: pair.private } };
+  }
+
+  /** A made key is kept: nothing about a student changes it. */
+  async diff(): Promise<pulumi.dynamic.DiffResult> {
+    return { changes: false };
+  }
+
+  async delete(): Promise<void> {
+    // Nothing outside the state holds the key.
+  }
+}
+
+export const labKeyProvider = new LabKeyProvider();
+
+export class LabKey extends pulumi.dynamic.Resource {
+  declare readonly publicKey: pulumi.Output<string>;
+  declare readonly privateKey: pulumi.Output<string>;
+
+  constructor(name: string, args: { comment: pulumi.Input<string> }, opts: pulumi.CustomResourceOptions = {}) {
+    super(labKeyProvider, name, { comment: args.comment, publicKey: undefined, privateKey: undefined }, { ...opts, additionalSecretOutputs: [...(opts.additionalSecretOutputs ?? []), "privateKey"] }, "berth", "LabKey");
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * Lab (berth:index:Lab): one DockerHost per student of the roster, all from one template, the
+ * bootstrap rendered once and shared; each host gets its student's key (from the roster, or a
+ * LabKey berth makes) in its user-data. What a provider lets hosts share, they share: on
+ * DigitalOcean one SSH key and one firewall (by tag) for the lab, on Tencent Cloud one security
+ * group and key pair (TencentLabNetwork, lab-tencent.ts). Hosts are named from student ids, so a
+ * row's position in the roster never matters: adding or removing a student creates or deletes
+ * exactly that student's host.
+ */
+import * as digitalocean from "@pulumi/digitalocean";
+import * as pulumi from "@pulumi/pulumi";
+import type { Rendered } from "../bootstrap/render.js";
+import type { LabConfig, Student } from "../config/lab.js";
+import type { StackConfig } from "../config/load.js";
+import { firewallRules } from "./digitalocean.js";
+import { DockerHost, type LabHostArgs } from "./docker-host.js";
+import { LabKey } from "./lab-key.js";
+import { tencentLabParts, type TencentLabParts } from "./lab-tencent.js";
+import { publishedPorts } from "./ports.js";
+
+export interface LabArgs {
+  readonly config: StackConfig & { readonly lab: LabConfig };
+  readonly rendered: Rendered;
+  /** When the lab ends, ISO-8601 UTC. */
+  readonly expiresAt: string;
+  readonly sshPrivateKey?: pulumi.Input<string>;
+  readonly tencent?: { secretId?: pulumi.Input<string>; secretKey?: pulumi.Input<string>; endpoint?: string };
+  /** The Tencent lab layer (default: the connected one, lab-tencent.ts). */
+  readonly tencentParts?: TencentLabParts;
+}
+
+/** One student's host, as handouts and the instructor's table show it. No secrets. */
+export interface StudentHost {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string;
+  readonly hostName: string;
+  readonly host: string;
+  readonly user: string;
+  readonly port: number;
+  readonly ssh: string;
+  readonly hostKeyFingerprint: string;
+  readonly appUrl: string;
+  /** `roster`: the student's own key; `berth`: a key berth made (its private half is in the secret output). */
+  readonly keySource: "roster" | "berth";
+  readonly publicKey: string;
+}
+
+/** DigitalOcean tags (letters, digits, `:`, `-`, `_`): the lab and its end. */
+export function doLabTags(lab: string, expiresAt: string): string[] {
+  return [`berth-lab:${lab}`, `berth-expires:${expiresAt.replace(/\.\d+Z$/, "Z").replace(/:/g, "-")}`];
+}
+
+export class Lab extends pulumi.ComponentResource {
+  declare readonly students: pulumi.Output<Record<string, StudentHost>>;
+  /** Private keys berth made, by student id (a secret). */
+  declare readonly privateKeys: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: LabArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("berth:index:Lab", name, {}, opts);
+    const cfg = args.config;
+    const shared = this.#shared(name, args);
+    const hosts: pulumi.Output<[string, StudentHost]>[] = [];
+    const keys: pulumi.Output<[string, string]>[] = [];
+    for (const s of [...cfg.lab.students].sort((a, b) => a.hostName.localeCompare(b.hostName))) {
+      const made = s.sshPublicKey ? undefined : new LabKey(`${s.hostName}-key`, { comment: `berth-${s.hostName}` }, { parent: this });
+      const publicKey = made ? made.publicKey : pulumi.output(s.sshPublicKey ?? "");
+      const host = new DockerHost(s.hostName, {
+        config: cfg, rendered: args.rendered,
+        ...(args.sshPrivateKey !== undefined ? { sshPrivateKey: args.sshPrivateKey } : {}),
+        ...(args.tencent ? { tencent: args.tencent } : {}),
+        lab: { lab: name, studentKey: publicKey, expiresAt: args.expiresAt, ...shared },
+      }, { parent: this });
+      hosts.push(studentHost(s, host, publicKey, made !== undefined));
+      if (made) keys.push(made.privateKey.apply((k) => [s.id, k] as [string, string]));
+    }
+    this.students = pulumi.all(hosts).apply((e) => Object.fromEntries(e));
+    this.privateKeys = pulumi.secret(pulumi.all(keys).apply((e) => Object.fromEntries(e)));
+    this.registerOutputs({ students: this.students, privateKeys: this.privateKeys });
+  }
+
+  /** What every host of the lab shares on its provider. */
+  #shared(name: string, args: LabArgs): Pick<LabHostArgs, "digitalocean" | "tencent"> {
+    const h = args.config.host;
+    const parent = this;
+    if (h.provider === "digitalocean") {
+      const key = h.sshPublicKey ? new digitalocean.SshKey(`${name}-key`, { name: `${name}-berth`, publicKey: h.sshPublicKey }, { parent }) : undefined;
+      const tags = doLabTags(name, args.expiresAt);
+      const rules = firewallRules(args.config);
+      new digitalocean.Firewall(`${name}-firewall`, { name: `${name}-berth`, tags: [tags[0]!], inboundRules: rules.inbound, outboundRules: rules.outbound }, { parent });
+      return { digitalocean: { sshKeys: key ? [key.fingerprint] : [], tags } };
+    }
+    if (h.provider === "tencentcloud") {
+      const parts = args.tencentParts ?? tencentLabParts;
+      if (!parts) throw new pulumi.RunError("berth:lab: Tencent labs need berth's Tencent lab layer, which this build does not include");
+      const ports = publishedPorts(args.config.app?.ports ?? []);
+      const t = args.tencent ?? {};
+      const net = parts.network(`${name}-net`, {
+        region: h.region ?? "ap-guangzhou", name, publicKey: h.sshPublicKey ?? "", sshCidrs: [...h.allowSsh],
+        appPorts: ports.filter((p) => p.protocol === "tcp").map((p) => p.port), appUdpPorts: ports.filter((p) => p.protocol === "udp").map((p) => p.port), appCidrs: ["0.0.0.0/0"],
+        ...(t.secretId !== undefined ? { secretId: t.secretId } : {}), ...(t.secretKey !== undefined ? { secretKey: t.secretKey } : {}), ...(t.endpoint ? { endpoint: t.endpoint } : {}),
+      }, { parent });
+      return { tencent: { parts, securityGroupId: net.securityGroupId, keyId: net.keyId } };
+    }
+    return {};
+  }
+}
+
+function studentHost(s: Student, host: DockerHost, publicKey: pulumi.Output<string>, made: boolean): pulumi.Output<[string, StudentHost]> {
+  return pulumi.all([host.sshHost, host.sshUser, host.sshPort, host.ssh, host.hostKeyFingerprint, host.appUrl, publicKey]).apply(([addr, user, port, ssh, fp, appUrl, key]): [string, StudentHost] => [
+    s.id,
+    { id: s.id, name: s.name ?? "", email: s.email ?? "", hostName: s.hostName, host: addr, user, port, ssh, hostKeyFingerprint: fp, appUrl, keySource: made ? "berth" : "roster", publicKey: key },
+  ]);
+}

@@ -1,0 +1,40 @@
+/**
+ * Where dockerd listens (`daemon.hosts`). A TCP listener without TLS client verification gives
+ * root on the host to anyone who reaches the port, so it needs a deliberate opt-in; and
+ * docker-ce's systemd unit already passes `-H fd://`, which dockerd refuses to combine with
+ * `hosts` in daemon.json ("the following directives are specified both as a flag and in the
+ * configuration file: hosts") — dockerd would not start.
+ */
+import type { Problem } from "./plan.js";
+import type { DockerInput } from "./sections/docker.js";
+
+const DAEMON = ["bootstrap", "docker", "daemon"] as const;
+const TLS_FILES = ["tlscacert", "tlscert", "tlskey"] as const;
+
+const isTcp = (h: string) => h.startsWith("tcp://") || !h.includes("://");
+
+export function daemonListenProblems(docker: DockerInput): Problem[] {
+  const d = docker.daemon;
+  const out: Problem[] = [];
+  const missing = TLS_FILES.filter((k) => typeof d[k] !== "string");
+  if (d.tlsverify === true && missing.length > 0) {
+    out.push({ path: [...DAEMON, "tlsverify"], message: `TLS verification needs ${missing.join(", ")} too — without them dockerd looks in ~/.docker/ and refuses to start` });
+  }
+  const verified = d.tlsverify === true && missing.length === 0;
+  const hosts = Array.isArray(d.hosts) ? (d.hosts as string[]) : [];
+  hosts.forEach((h, i) => {
+    if (isTcp(h) && !verified && !docker.allowUnauthenticatedTcp) {
+      out.push({
+        path: [...DAEMON, "hosts", i],
+        message: `"${h}" opens the Docker API on TCP without TLS client verification: anyone who can reach the port is root on the host — reach it over SSH instead (DOCKER_HOST=ssh://user@host needs no listener), or set tlsverify: true with tlscacert, tlscert and tlskey; to take that risk anyway, set berth:bootstrap.docker.allowUnauthenticatedTcp: true`,
+      });
+    }
+  });
+  if (hosts.length > 0) {
+    out.push({
+      path: [...DAEMON, "hosts"],
+      message: "docker-ce's systemd unit starts dockerd with -H fd://, and dockerd refuses to start when daemon.json sets hosts as well — berth's bootstrap keeps that unit; reach the API over SSH instead (DOCKER_HOST=ssh://user@host)",
+    });
+  }
+  return out;
+}

@@ -1,0 +1,48 @@
+/**
+ * What preview says about a lab: how the roster was read, when the lab ends, what it costs, and
+ * the changes that destroy a student's work — a host is replaced when its student's key changes,
+ * and deleted when the student leaves the roster.
+ */
+import type { StackConfig } from "../config/load.js";
+import type { LabConfig } from "../config/lab.js";
+
+/** The lab's outputs from its last update, as far as preview needs them. */
+export interface Previous {
+  readonly lab?: { readonly startedAt?: string };
+  readonly students?: Readonly<Record<string, { readonly publicKey?: string; readonly hostName?: string; readonly keySource?: string }>>;
+}
+
+const body = (k: string | undefined) => (k ?? "").trim().split(/\s+/).slice(0, 2).join(" ");
+
+export function labNotes(cfg: StackConfig & { lab: LabConfig }, previous: Previous, at: { expires: string; hours: number; estimate: string | undefined }): { info: string[]; warn: string[] } {
+  const lab = cfg.lab;
+  const s = lab.summary;
+  const skipped = [
+    s.skipped.headers ? `${s.skipped.headers} repeated header row${s.skipped.headers === 1 ? "" : "s"}` : "",
+    s.skipped.totals ? `${s.skipped.totals} total row${s.skipped.totals === 1 ? "" : "s"}` : "",
+    s.skipped.empty ? `${s.skipped.empty} empty row${s.skipped.empty === 1 ? "" : "s"}` : "",
+  ].filter(Boolean);
+  const info = [
+    `lab ${lab.namePrefix}: ${s.students} student${s.students === 1 ? "" : "s"} from ${lab.roster} (${s.encoding}, ${s.rows} rows: 1 header${skipped.length ? `, ${skipped.join(", ")} skipped` : ""})`,
+    `lab ${lab.namePrefix} expires ${at.expires}, in ${at.hours} h${lab.expiry.kind === "after" ? ` (${lab.expiry.written} from its first creation)` : ""}; after that \`npx berth lab reap\` destroys it`,
+    at.estimate ? `lab ${lab.namePrefix} costs about ${at.estimate}${lab.budget ? `; budget ${lab.budget.amount} ${lab.budget.currency}` : ""}` : `lab ${lab.namePrefix}: berth has no price for this host size, so no cost estimate`,
+  ];
+  const warn: string[] = [];
+  const before = previous.students ?? {};
+  for (const st of lab.students) {
+    const old = before[st.id];
+    if (!old || old.keySource !== "roster") continue;
+    if (body(old.publicKey) !== body(st.sshPublicKey))
+      warn.push(`lab ${lab.namePrefix}: ${st.id}'s public key in ${lab.roster} (row ${st.line}) changed — pulumi up replaces host ${st.hostName}, and everything on it (files, containers, conda environments) is lost. Have the student copy their work off first, or put the old key back in the roster.`);
+  }
+  for (const [id, old] of Object.entries(before)) {
+    if (!lab.students.some((st) => st.id === id))
+      warn.push(`lab ${lab.namePrefix}: ${id} is no longer in ${lab.roster} — pulumi up destroys host ${old.hostName ?? id} and everything on it.`);
+  }
+  for (const st of lab.students) {
+    const old = before[st.id];
+    if (old && old.keySource === "berth" && st.sshPublicKey)
+      warn.push(`lab ${lab.namePrefix}: ${st.id} now has a key in ${lab.roster} (row ${st.line}) instead of the one berth made — pulumi up replaces host ${st.hostName}, and everything on it is lost.`);
+  }
+  return { info, warn };
+}

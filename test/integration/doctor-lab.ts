@@ -1,0 +1,114 @@
+/**
+ * The doctor tests' lab: one VM booted from the local stack (real bootstrap, kit mirror, sample
+ * app deployed over SSH), STAND-IN servers for bad mirrors and Docker Hub (doctor-standin.py, in
+ * a container on berth-lab), and helpers that change the bootstrap's inputs the way a config
+ * change would (rendered by berth's own renderer), re-run the real bootstrap, and restore.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import ssh2 from "ssh2";
+import { parse } from "yaml";
+import { hostFiles, render } from "../../src/bootstrap/render.js";
+import { load, type StackConfig } from "../../src/config/load.js";
+import { runDoctor } from "../../src/doctor/run.js";
+import type { HostResult } from "../../src/doctor/report.js";
+import { engine, execIn, removeContainer } from "../../src/local/engine.js";
+import { ensureVmImage } from "../../src/local/images.js";
+import { LAB_NETWORK } from "../../src/local/lab-net.js";
+import { createVm, type LocalVm } from "../../src/local/vm.js";
+import { PROJECT_DIR } from "../helpers/config.js";
+
+export const STACK_FILE = join(PROJECT_DIR, "stacks", "Pulumi.local.yaml");
+export const STANDIN = "doc-standin";
+export const STANDIN_HOST = "doc-standin.berth.lab";
+export const KEYS = ssh2.utils.generateKeyPairSync("ed25519");
+const work = mkdtempSync(join(tmpdir(), "berth-doctor-it-"));
+export const IDENTITY = join(work, "id");
+export const KNOWN_HOSTS = join(work, "known_hosts");
+writeFileSync(IDENTITY, KEYS.private, { mode: 0o600 });
+
+const stackRaw = (parse(readFileSync(STACK_FILE, "utf8")) as { config: Record<string, Record<string, unknown>> }).config;
+
+/** The local stack with parts of berth:bootstrap replaced, validated like any config. */
+export function localConfig(bootstrap: Record<string, unknown> = {}): StackConfig {
+  const base = stackRaw["berth:bootstrap"] ?? {};
+  const merged = {
+    ...base, ...bootstrap,
+    docker: { ...(base.docker as object), ...(bootstrap.docker as object | undefined) },
+    conda: { ...(base.conda as object), ...(bootstrap.conda as object | undefined) },
+  };
+  const r = load({ ...stackRaw, "berth:bootstrap": merged }, { baseDir: PROJECT_DIR });
+  if (!r.ok) throw new Error(r.errors.join("\n"));
+  return r.config;
+}
+
+/** A docker-ce mirror of its own for the chain, with the kit serving everything else. */
+export function dockerCeFrom(url: string, name: string): Record<string, unknown> {
+  const none = { miniconda: null, miniforge: null, conda: null, pypi: null };
+  return { mirror: [{ url, name, paths: none }, { url: "http://mirror.berth.lab", name: "labkit", paths: { dockerCe: null } }] };
+}
+
+export class Lab {
+  constructor(readonly vm: LocalVm) {}
+
+  /** Boot the VM (named with this suite's prefix) from the local stack and start the stand-ins. */
+  static async up(name: string): Promise<Lab> {
+    await removeContainer(STANDIN);
+    const image = await ensureVmImage();
+    const standin = await engine().createContainer({
+      name: STANDIN, Image: image, Cmd: ["python3", "-u", "/standin.py"], Labels: { "berth.test": "doctor" },
+      HostConfig: { Binds: [`${join(PROJECT_DIR, "test/integration/doctor-standin.py")}:/standin.py:ro`] },
+      NetworkingConfig: { EndpointsConfig: { [LAB_NETWORK]: { Aliases: [STANDIN_HOST] } } },
+    });
+    await standin.start();
+    const vm = await createVm({ name, userData: render(localConfig()).userData, sshPublicKey: KEYS.public, waitForStatusFile: true, timeoutMs: 600_000 });
+    const lab = new Lab(vm);
+    await lab.root("cp -a /etc/berth /root/berth.orig && cp /etc/resolv.conf /root/resolv.orig");
+    return lab;
+  }
+
+  static async down(lab: Lab | undefined, destroy: (name: string) => Promise<void>): Promise<void> {
+    if (lab) await destroy(lab.vm.name);
+    await removeContainer(STANDIN);
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  /** bash as root inside the VM: how the tests break things; doctor itself only uses SSH. */
+  async root(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
+    return execIn(this.vm.containerId, ["bash", "-c", script]);
+  }
+
+  /** Write the bootstrap's inputs as berth renders them for this config (what cloud-init writes). */
+  async apply(cfg: StackConfig, only?: readonly string[]): Promise<void> {
+    for (const f of hostFiles(cfg).filter((x) => !only || only.includes(x.path))) {
+      const b64 = Buffer.from(f.content).toString("base64");
+      const r = await execIn(this.vm.containerId, ["bash", "-c", `mkdir -p "$(dirname ${f.path})" && base64 -d > ${f.path}.new <<<"$1" && chmod ${f.permissions} ${f.path}.new && mv ${f.path}.new ${f.path}`, "apply", b64]);
+      if (r.code !== 0) throw new Error(`writing ${f.path}: ${r.stderr}`);
+    }
+  }
+
+  /** Run the real bootstrap again, as cloud-init's runcmd does; its exit code. */
+  async bootstrap(): Promise<number> {
+    return (await this.root("bash /usr/local/lib/berth/bootstrap.sh >/dev/null 2>&1; echo $?")).stdout.trim() === "0" ? 0 : 1;
+  }
+
+  async phase(): Promise<string> {
+    return (JSON.parse((await this.root("cat /var/lib/berth/status.json")).stdout) as { phase: string }).phase;
+  }
+
+  /** Back to the stack's own inputs, the mirror probed afresh, and a bootstrap that ends ready. */
+  async restore(): Promise<void> {
+    await this.root("cp -a /root/berth.orig/. /etc/berth/ && cat /root/resolv.orig > /etc/resolv.conf && rm -f /var/lib/berth/mirror.docker-ce");
+    const code = await this.bootstrap();
+    if (code !== 0 || (await this.phase()) !== "ready") throw new Error(`restore: the bootstrap did not end ready\n${(await this.root("tail -n 30 /var/log/berth/bootstrap.log")).stdout}`);
+  }
+
+  /** berth doctor on this host over SSH (at its lab address, like a cloud VM's public IP). */
+  async doctor(env: Record<string, string> = {}): Promise<HostResult> {
+    const r = await runDoctor({ stack: STACK_FILE, hosts: [{ user: "debian", host: this.vm.ip, port: 22 }], identity: IDENTITY, knownHosts: KNOWN_HOSTS, projectDir: PROJECT_DIR, env: { PATH: process.env.PATH ?? "", ...env } });
+    const host = r.hosts[0];
+    if (!host) throw new Error("no host result");
+    return host;
+  }
+}
