@@ -19,3 +19,6 @@ export const lab = out.lab;
 export const students = out.students;
 /** A lab: the private keys berth made, by student id (a secret; `berth lab handout` reads it). */
 export const studentKeys = out.studentKeys;
+/** A cache host's address on the private network, and the berth:bootstrap.cache its clients use. */
+export const cacheUrl = out.cacheUrl;
+export const cacheClient = out.cacheClient;

@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { RenderError, render, type Rendered } from "./bootstrap/render.js";
 import { loadPulumiConfig } from "./config/pulumi-config.js";
 import type { StackConfig } from "./config/load.js";
+import { CacheHost } from "./components/cache-host.js";
 import { DockerHost } from "./components/docker-host.js";
 import { labProgram, type LabSummary } from "./lab/program.js";
 import type { StudentHost } from "./components/lab.js";
@@ -43,13 +44,13 @@ function prepare(baseDir: string): Prepared {
 }
 
 function hostOutputs(p: Prepared) {
-  const host = new DockerHost(p.cfg.host.name ?? pulumi.getStack(), {
-    config: p.cfg,
-    rendered: p.rendered,
-    ...(p.sshPrivateKey ? { sshPrivateKey: p.sshPrivateKey } : {}),
-    tencent: p.tencent,
-  });
+  const name = p.cfg.host.name ?? pulumi.getStack();
+  const hostArgs = { config: p.cfg, rendered: p.rendered, ...(p.sshPrivateKey ? { sshPrivateKey: p.sshPrivateKey } : {}), tencent: p.tencent };
+  // A stack with berth:cache (and no berth:lab) is a cache host: a DockerHost running the cache.
+  const cache = p.cfg.cache ? new CacheHost(name, hostArgs) : undefined;
+  const host = cache?.host ?? new DockerHost(name, hostArgs);
   return {
+    ...(cache ? { cacheUrl: cache.url, cacheClient: cache.clientCache } : {}),
     publicIp: host.publicIp,
     sshUser: host.sshUser,
     sshPort: host.sshPort,
@@ -72,6 +73,8 @@ export interface StackOutputs extends Partial<ReturnType<typeof hostOutputs>> {
   lab?: LabSummary;
   students?: pulumi.Output<Record<string, StudentHost>>;
   studentKeys?: pulumi.Output<Record<string, string>>;
+  /** A cache host's (or a lab's own cache's) private address. */
+  cacheUrl?: pulumi.Output<string>;
 }
 
 /** The program `pulumi up` runs: one host, or a lab. */

@@ -35,17 +35,21 @@ export function daemonJson(cfg: StackConfig): string {
   return canonicalJson(out);
 }
 
+/** /etc/pip.conf for the first PyPI index in the chain; pipConfFor gives the one for any index. */
 export function pipConf(cfg: StackConfig): string {
-  const url = new URL(cfg.mirrors.pypi.url);
-  const lines = ["[global]", `index-url = ${cfg.mirrors.pypi.url}`, "timeout = 60"];
+  return pipConfFor(cfg.mirrors.pypi.url);
+}
+
+export function pipConfFor(index: string): string {
+  const url = new URL(index);
+  const lines = ["[global]", `index-url = ${index}`, "timeout = 60"];
   if (url.protocol === "http:") lines.push(`trusted-host = ${url.hostname}`);
   return lines.join("\n") + "\n";
 }
 
 /** .condarc for the prefix, in the shape TUNA documents for its Anaconda mirror. */
-export function condarc(cfg: StackConfig): string {
+export function condarc(cfg: StackConfig, ep: string | undefined = cfg.mirrors.conda?.url): string {
   const c = cfg.bootstrap.conda;
-  const ep = cfg.mirrors.conda?.url;
   const official = ep === undefined || ep === MIRRORS.official.serves.conda;
   const doc: Record<string, unknown> = { show_channel_urls: true };
   if (c.distribution === "miniforge") {
@@ -80,10 +84,27 @@ export function mirrorsList(cfg: StackConfig): string {
   const lines = cfg.mirrors.dockerCe.map((m) => `docker-ce ${m.name} ${m.url} ${m.key}`);
   if (cfg.bootstrap.conda.enabled) {
     lines.push(...cfg.mirrors.installer.map((m) => `installer ${m.name} ${installerUrl(cfg, m)}`));
-    if (cfg.mirrors.conda) lines.push(`conda ${cfg.mirrors.conda.name} ${cfg.mirrors.conda.url}`);
+    lines.push(...cfg.mirrors.condaChain.map((m) => `conda ${m.name} ${m.url}`));
   }
-  lines.push(`pypi ${cfg.mirrors.pypi.name} ${cfg.mirrors.pypi.url}`);
+  lines.push(...cfg.mirrors.pypiChain.map((m) => `pypi ${m.name} ${m.url}`));
+  lines.push(...cfg.mirrors.registryMirrors.map((m) => `registry ${registryName(m)} ${m.url}`));
   return lines.join("\n") + "\n";
+}
+
+/** A registry mirror's name in logs and the status file: its own, else its host. */
+export function registryName(m: { url: string; name?: string | undefined }): string {
+  return m.name ?? new URL(m.url).host;
+}
+
+/**
+ * The pip.conf and condarc of the fallbacks after the first entry of each chain, as
+ * `pip.conf.N` and `condarc.N` (N = its place in the chain, from 1): the bootstrap installs the
+ * one of the first index or channel that answers.
+ */
+export function fallbackFiles(cfg: StackConfig): { name: string; content: string }[] {
+  const out = cfg.mirrors.pypiChain.slice(1).map((m, i) => ({ name: `pip.conf.${i + 1}`, content: pipConfFor(m.url) }));
+  if (cfg.bootstrap.conda.enabled) out.push(...cfg.mirrors.condaChain.slice(1).map((m, i) => ({ name: `condarc.${i + 1}`, content: condarc(cfg, m.url) })));
+  return out;
 }
 
 export function bootstrapConf(cfg: StackConfig): string {

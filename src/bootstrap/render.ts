@@ -6,7 +6,7 @@ import { gzipSync } from "node:zlib";
 import { stringify } from "yaml";
 import type { StackConfig } from "../config/load.js";
 import { BUDGETS, kib, measured } from "./budget.js";
-import { bootstrapConf, condarc, daemonJson, mirrorsList, pipConf } from "./files.js";
+import { bootstrapConf, condarc, daemonJson, fallbackFiles, mirrorsList, pipConf } from "./files.js";
 import { shippedKey } from "./keys.js";
 import { PATHS, bootstrapScript } from "./script.js";
 
@@ -44,6 +44,7 @@ export function hostFiles(cfg: StackConfig): HostFile[] {
     etc("pip.conf", pipConf(cfg)),
   ];
   if (cfg.bootstrap.conda.enabled) files.push(etc("condarc", condarc(cfg)));
+  files.push(...fallbackFiles(cfg).map((f) => etc(f.name, f.content)));
   if (cfg.files.condaEnv) files.push(etc("environment.yml", cfg.files.condaEnv.yaml));
   if (cfg.files.requirements !== undefined) files.push(etc("requirements.txt", cfg.files.requirements));
   for (const fpr of [...new Set(cfg.mirrors.dockerCe.map((m) => m.key))].sort()) {

@@ -1,5 +1,6 @@
 /** The `berth` command. */
 import { Command } from "commander";
+import { cacheStatusCommand } from "./cache.js";
 import { registerCi } from "./ci.js";
 import { deployCommand, logsCommand, seconds, statusCommand } from "./deploy.js";
 import { registerDoctor } from "./doctor.js";
@@ -72,6 +73,17 @@ export function program(): Command {
       process.exitCode = await logsCommand(opts, io);
     });
   registerLock(cmd, io, hostOpts);
+  cmd.command("cache").description("lab caches (docker-ce, PyPI, conda, Docker Hub) in front of the mirrors")
+    .command("status").description("hits, misses and bytes saved per cache, from the cache's logs (the lab kit's cache without --host)")
+    .option("--host <user@addr[:port]>", "a cache host, over SSH")
+    .option("--identity <file>", "SSH private key (default ~/.ssh/id_ed25519, id_ecdsa or id_rsa)")
+    .option("--known-hosts <file>", "trust-on-first-use host keys (default ~/.config/berth/known_hosts)")
+    .option("--fingerprint <SHA256:…>", "pin the host key instead of trusting it on first use")
+    .option("--prefix <name>", "the cache's container name prefix (berth-cache on a host, berth-kit-cache in the kit)")
+    .option("--json", "print the numbers as JSON", false)
+    .action(async (opts: Parameters<typeof cacheStatusCommand>[0]) => {
+      process.exitCode = await cacheStatusCommand(opts, io);
+    });
   registerDoctor(cmd, io);
   registerCi(cmd, io);
   registerLab(cmd, io);

@@ -13,12 +13,19 @@ export const DO_DEFAULTS = { region: "sgp1", size: "s-1vcpu-2gb" } as const;
 
 const ANYWHERE = ["0.0.0.0/0", "::/0"];
 
-export function firewallRules(cfg: StackConfig): { inbound: digitalocean.types.input.FirewallInboundRule[]; outbound: digitalocean.types.input.FirewallOutboundRule[] } {
+/** TCP ports opened only to some ranges (a cache host's port 80 to the lab's VPC). */
+export interface PrivatePorts {
+  readonly ports: readonly number[];
+  readonly from: readonly string[];
+}
+
+export function firewallRules(cfg: StackConfig, privatePorts?: PrivatePorts): { inbound: digitalocean.types.input.FirewallInboundRule[]; outbound: digitalocean.types.input.FirewallOutboundRule[] } {
   const app = publishedPorts(cfg.app?.ports ?? []);
   return {
     inbound: [
       { protocol: "tcp", portRange: "22", sourceAddresses: [...cfg.host.allowSsh] },
       ...app.map((p) => ({ protocol: p.protocol, portRange: String(p.port), sourceAddresses: ANYWHERE })),
+      ...(privatePorts?.ports ?? []).map((p) => ({ protocol: "tcp", portRange: String(p), sourceAddresses: [...(privatePorts?.from ?? [])] })),
     ],
     outbound: [
       { protocol: "tcp", portRange: "1-65535", destinationAddresses: ANYWHERE },
@@ -30,14 +37,19 @@ export function firewallRules(cfg: StackConfig): { inbound: digitalocean.types.i
 
 export interface DigitalOceanHost {
   readonly ip: pulumi.Output<string>;
+  /** The droplet's address in its VPC. */
+  readonly privateIp: pulumi.Output<string>;
   readonly droplet: digitalocean.Droplet;
 }
 
 /**
  * One droplet. In a lab (`lab` given) the droplets share the lab's SSH key and firewall (applied
- * by tag), so each host adds only its droplet (and reserved IP).
+ * by tag), so each host adds only its droplet (and reserved IP). `privatePorts` (a cache host's
+ * port 80) are opened to the given ranges only, in a firewall of the host's own — also in a lab,
+ * whose cache does not carry the lab firewall's tag (that firewall opens the students' app ports
+ * to everyone).
  */
-export function digitalOceanHost(name: string, cfg: StackConfig, userData: pulumi.Input<string>, parent: pulumi.Resource, lab?: { sshKeys: pulumi.Input<string>[]; tags: readonly string[] }): DigitalOceanHost {
+export function digitalOceanHost(name: string, cfg: StackConfig, userData: pulumi.Input<string>, parent: pulumi.Resource, lab?: { sshKeys: pulumi.Input<string>[]; tags: readonly string[] }, privatePorts?: PrivatePorts): DigitalOceanHost {
   const h = cfg.host;
   const region = h.region ?? DO_DEFAULTS.region;
   const key = h.sshPublicKey && !lab ? new digitalocean.SshKey(`${name}-key`, { name: `${name}-berth`, publicKey: h.sshPublicKey }, { parent }) : undefined;
@@ -52,8 +64,8 @@ export function digitalOceanHost(name: string, cfg: StackConfig, userData: pulum
     monitoring: h.monitoring,
     ...(h.vpcUuid ? { vpcUuid: h.vpcUuid } : {}),
   }, { parent });
-  if (!lab) {
-    const rules = firewallRules(cfg);
+  if (!lab || privatePorts) {
+    const rules = firewallRules(cfg, privatePorts);
     new digitalocean.Firewall(`${name}-firewall`, {
       name: `${name}-berth`,
       dropletIds: [droplet.id.apply(Number)],
@@ -62,5 +74,5 @@ export function digitalOceanHost(name: string, cfg: StackConfig, userData: pulum
     }, { parent });
   }
   const reserved = h.reservedIp ? new digitalocean.ReservedIp(`${name}-ip`, { region, dropletId: droplet.id.apply(Number) }, { parent }) : undefined;
-  return { ip: reserved ? reserved.ipAddress : droplet.ipv4Address, droplet };
+  return { ip: reserved ? reserved.ipAddress : droplet.ipv4Address, privateIp: droplet.ipv4AddressPrivate, droplet };
 }

@@ -6,8 +6,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { render, type Rendered } from "../bootstrap/render.js";
 import type { StackConfig } from "../config/load.js";
-import { AppDeployment, splitAppSecrets } from "./app-deployment.js";
-import { digitalOceanHost } from "./digitalocean.js";
+import { AppDeployment, splitAppSecrets, type SshTargetInput } from "./app-deployment.js";
+import { digitalOceanHost, type PrivatePorts } from "./digitalocean.js";
 import { ExistingHost } from "./existing-host.js";
 import { LocalVm } from "./local-vm.js";
 import { publishedPorts } from "./ports.js";
@@ -24,13 +24,23 @@ export interface DockerHostArgs {
   readonly tencent?: { secretId?: pulumi.Input<string>; secretKey?: pulumi.Input<string>; endpoint?: string };
   /** A student's host in a lab (the Lab component): named by the roster, sharing the lab's network and admin key. */
   readonly lab?: LabHostArgs;
+  /** TCP ports the firewall / security group opens only to some ranges (a cache host's port 80 to the VPC). */
+  readonly privatePorts?: PrivatePorts;
 }
 
 export interface LabHostArgs {
   /** The lab's name, in every host's tags or labels. */
   readonly lab: string;
-  /** The student's public key, added to the login user's authorized keys by the user-data. */
-  readonly studentKey: pulumi.Input<string>;
+  /**
+   * The student's public key, added to the login user's authorized keys by the user-data. Absent
+   * for a host of the lab that is no student's (its cache).
+   */
+  readonly studentKey?: pulumi.Input<string>;
+  /**
+   * The host's config and bootstrap through the lab's own cache, known once the cache host has its
+   * address: rendered once for the lab and shared by every student's host (replaces `rendered`).
+   */
+  readonly viaCache?: pulumi.Output<{ readonly config: StackConfig; readonly rendered: Rendered }>;
   /** When the lab ends, ISO-8601 UTC: a tag or label on the host, Tencent's scheduled termination. */
   readonly expiresAt: string;
   /** DigitalOcean: the lab's SSH keys (shared by every droplet) and its tags (the lab's firewall applies by tag). */
@@ -41,6 +51,7 @@ export interface LabHostArgs {
 
 interface Reached {
   ip: pulumi.Output<string>;
+  privateIp: pulumi.Output<string>;
   sshHost: pulumi.Output<string>;
   sshPort: pulumi.Output<number>;
   /** The pin the stack gives (or the local VM's own key); "" when berth records the key it sees. */
@@ -61,6 +72,13 @@ export class DockerHost extends pulumi.ComponentResource {
   declare readonly appUrl: pulumi.Output<string>;
   declare readonly hostKeyFingerprint: pulumi.Output<string>;
   declare readonly mirrors: pulumi.Output<Record<string, string[]>>;
+  /** The host's address on the provider's private network (VPC; the lab network for local VMs). */
+  declare readonly privateIp: pulumi.Output<string>;
+  /** How berth reaches the host over SSH, and the key it logs in with (a secret), for SSH-driven children. */
+  declare readonly sshTarget: pulumi.Output<SshTargetInput>;
+  declare readonly sshKey: pulumi.Output<string> | undefined;
+  /** The resource that is done when the host is up (its bootstrap may still run). */
+  declare readonly ready: pulumi.Resource;
 
   constructor(name: string, args: DockerHostArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("berth:index:DockerHost", name, {}, opts);
@@ -83,6 +101,11 @@ export class DockerHost extends pulumi.ComponentResource {
       seenHostKey ??= deployment.seenHostKey;
     }
     const port = publishedPorts(app?.ports ?? []).find((p) => p.protocol === "tcp")?.port;
+    this.privateIp = reached.privateIp;
+    this.sshTarget = pulumi.all([reached.sshHost, reached.sshPort, reached.hostKey]).apply(([host, port, fp]) => ({ host, port, user, hostKeyFingerprint: fp }));
+    const key = reached.privateKey ?? args.sshPrivateKey;
+    this.sshKey = key === undefined ? undefined : pulumi.secret(key);
+    this.ready = reached.ready;
     this.publicIp = reached.ip;
     this.sshHost = reached.sshHost;
     this.sshUser = pulumi.output(user);
@@ -91,13 +114,8 @@ export class DockerHost extends pulumi.ComponentResource {
     this.appUrl = port === undefined ? pulumi.output("") : pulumi.interpolate`http://${reached.ip}:${port}/`;
     // The pin when there is one, else the key berth saw and keeps in the state.
     this.hostKeyFingerprint = seenHostKey === undefined ? reached.hostKey : pulumi.all([reached.hostKey, seenHostKey]).apply(([pin, seen]) => pin || seen || "");
-    const mirrors: Record<string, string[]> = {
-      dockerCe: cfg.mirrors.dockerCe.map((m) => m.name),
-      installer: cfg.mirrors.installer.map((m) => m.name),
-      conda: cfg.mirrors.conda ? [cfg.mirrors.conda.name] : [],
-      pypi: [cfg.mirrors.pypi.name],
-    };
-    this.mirrors = pulumi.output(mirrors) as pulumi.Output<Record<string, string[]>>;
+    const viaCache = args.lab?.viaCache;
+    this.mirrors = (viaCache ? viaCache.apply((v) => mirrorNames(v.config)) : pulumi.output(mirrorNames(cfg))) as pulumi.Output<Record<string, string[]>>;
     this.registerOutputs({ publicIp: this.publicIp, sshUser: this.sshUser, sshPort: this.sshPort, ssh: this.ssh, appUrl: this.appUrl, hostKeyFingerprint: this.hostKeyFingerprint, mirrors: this.mirrors });
   }
 
@@ -106,20 +124,22 @@ export class DockerHost extends pulumi.ComponentResource {
     const h = cfg.host;
     const parent = this;
     const lab = args.lab;
-    const student = lab ? pulumi.output(lab.studentKey).apply((k) => studentUserData(rendered, h.provider, k)) : undefined;
+    const studentKey = lab?.studentKey;
+    const shared = lab?.viaCache ?? pulumi.output({ rendered });
+    const student = studentKey !== undefined ? pulumi.all([shared, studentKey]).apply(([v, k]) => studentUserData(v.rendered, h.provider, k)) : undefined;
     const userData: pulumi.Input<string> = student ? student.userData : rendered.userData;
     switch (h.provider) {
       case "digitalocean": {
         warnOpenSsh(cfg, this);
         if (pulumi.runtime.isDryRun()) pulumi.log.warn("DigitalOcean replaces a droplet when its user-data or SSH keys change; berth renders the same bytes for the same config, so only a config change (or a berth upgrade that changes bootstrap.sh) does that.", this);
-        const d = digitalOceanHost(name, cfg, userData, parent, lab?.digitalocean);
-        return { ip: d.ip, sshHost: d.ip, sshPort: pulumi.output(22), hostKey: pulumi.output(h.hostKeyFingerprint ?? ""), ready: d.droplet };
+        const d = digitalOceanHost(name, cfg, userData, parent, lab?.digitalocean, args.privatePorts);
+        return { ip: d.ip, privateIp: d.privateIp, sshHost: d.ip, sshPort: pulumi.output(22), hostKey: pulumi.output(h.hostKeyFingerprint ?? ""), ready: d.droplet };
       }
       case "tencentcloud": {
         warnOpenSsh(cfg, this);
         const ports = publishedPorts(cfg.app?.ports ?? []);
-        if (lab) {
-          if (!lab.tencent || !student) throw new Error(`DockerHost ${name}: a Tencent lab host needs the lab's Tencent parts`);
+        if (student) {
+          if (!lab?.tencent) throw new Error(`DockerHost ${name}: a Tencent lab host needs the lab's Tencent parts`);
           const t = lab.tencent.parts.instance(`${name}-cvm`, {
             region: h.region ?? "ap-guangzhou", zone: h.zone ?? "", imageId: h.image ?? "", instanceType: h.size ?? "S5.MEDIUM4",
             userData, userDataBase64: student.apply((s) => s.userDataBase64), publicKey: h.sshPublicKey ?? "", instanceName: name, sshCidrs: [...h.allowSsh],
@@ -129,7 +149,7 @@ export class DockerHost extends pulumi.ComponentResource {
             ...(args.tencent?.secretKey !== undefined ? { secretKey: args.tencent.secretKey } : {}),
             ...(args.tencent?.endpoint ? { endpoint: args.tencent.endpoint } : {}),
           }, { parent });
-          return { ip: t.publicIp, sshHost: t.publicIp, sshPort: pulumi.output(22), hostKey: pulumi.output(h.hostKeyFingerprint ?? ""), ready: t };
+          return { ip: t.publicIp, privateIp: t.privateIp ?? pulumi.output(""), sshHost: t.publicIp, sshPort: pulumi.output(22), hostKey: pulumi.output(h.hostKeyFingerprint ?? ""), ready: t };
         }
         const t = new TencentInstance(`${name}-cvm`, {
           region: h.region ?? "ap-guangzhou", zone: h.zone ?? "", imageId: h.image ?? "", instanceType: h.size ?? "S5.MEDIUM4",
@@ -137,26 +157,39 @@ export class DockerHost extends pulumi.ComponentResource {
           publicKey: h.sshPublicKey ?? "", instanceName: h.name ?? name, sshCidrs: [...h.allowSsh],
           appPorts: ports.filter((p) => p.protocol === "tcp").map((p) => p.port),
           appUdpPorts: ports.filter((p) => p.protocol === "udp").map((p) => p.port),
+          ...(args.privatePorts ? { privatePorts: [...args.privatePorts.ports], privateCidrs: [...args.privatePorts.from] } : {}),
           bandwidthOut: h.bandwidth,
+          // A lab's own host (its cache) has its own security group and ends with the lab.
+          ...(lab ? { expiresAt: lab.expiresAt } : {}),
           ...(args.tencent?.secretId !== undefined ? { secretId: args.tencent.secretId } : {}),
           ...(args.tencent?.secretKey !== undefined ? { secretKey: args.tencent.secretKey } : {}),
           ...(args.tencent?.endpoint ? { endpoint: args.tencent.endpoint } : {}),
         }, { parent });
-        return { ip: t.publicIp, sshHost: t.publicIp, sshPort: pulumi.output(22), hostKey: pulumi.output(h.hostKeyFingerprint ?? ""), ready: t };
+        return { ip: t.publicIp, privateIp: t.privateIp, sshHost: t.publicIp, sshPort: pulumi.output(22), hostKey: pulumi.output(h.hostKeyFingerprint ?? ""), ready: t };
       }
       case "local": {
         const labels = lab ? { labels: { "berth.lab": lab.lab, "berth.expires": lab.expiresAt } } : {};
         const vm = new LocalVm(`${name}-vm`, { vmName: h.name ?? name, userData, ...(h.sshPublicKey ? { sshPublicKey: h.sshPublicKey } : {}), ...labels }, { parent });
-        return { ip: vm.ip, sshHost: pulumi.output("127.0.0.1"), sshPort: vm.sshPort, hostKey: vm.hostKeyFingerprint, ...(h.sshPublicKey ? {} : { privateKey: vm.privateKey }), ready: vm };
+        return { ip: vm.ip, privateIp: vm.ip, sshHost: pulumi.output("127.0.0.1"), sshPort: vm.sshPort, hostKey: vm.hostKeyFingerprint, ...(h.sshPublicKey ? {} : { privateKey: vm.privateKey }), ready: vm };
       }
       case "existing": {
         if (args.sshPrivateKey === undefined) throw new pulumi.RunError("berth:sshPrivateKey: needed to bootstrap an existing server over SSH — pulumi config set --secret berth:sshPrivateKey < ~/.ssh/id_ed25519");
         const files = rendered.files.map((f) => ({ ...f }));
         const e = new ExistingHost(`${name}-server`, { address: h.address ?? "", port: h.port, user: h.user, ...(h.hostKeyFingerprint ? { hostKeyFingerprint: h.hostKeyFingerprint } : {}), files, privateKey: args.sshPrivateKey }, { parent });
-        return { ip: pulumi.output(h.address ?? ""), sshHost: pulumi.output(h.address ?? ""), sshPort: pulumi.output(h.port), hostKey: pulumi.output(h.hostKeyFingerprint ?? ""), seenHostKey: e.seenHostKey, ready: e };
+        return { ip: pulumi.output(h.address ?? ""), privateIp: pulumi.output(h.address ?? ""), sshHost: pulumi.output(h.address ?? ""), sshPort: pulumi.output(h.port), hostKey: pulumi.output(h.hostKeyFingerprint ?? ""), seenHostKey: e.seenHostKey, ready: e };
       }
     }
   }
+}
+
+/** The mirrors of each part, by name, in the order the bootstrap tries them. */
+function mirrorNames(cfg: StackConfig): Record<string, string[]> {
+  return {
+    dockerCe: cfg.mirrors.dockerCe.map((m) => m.name),
+    installer: cfg.mirrors.installer.map((m) => m.name),
+    conda: cfg.mirrors.conda ? [cfg.mirrors.conda.name] : [],
+    pypi: [cfg.mirrors.pypi.name],
+  };
 }
 
 const ANYWHERE = new Set(["0.0.0.0/0", "::/0"]);

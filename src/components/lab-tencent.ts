@@ -79,7 +79,7 @@ export interface LabPreflight {
 
 export interface TencentLabParts {
   network(name: string, args: TencentLabNetworkArgs, opts: pulumi.CustomResourceOptions): pulumi.Resource & { securityGroupId: pulumi.Output<string>; keyId: pulumi.Output<string> };
-  instance(name: string, args: TencentLabInstanceArgs, opts: pulumi.CustomResourceOptions): pulumi.Resource & { publicIp: pulumi.Output<string> };
+  instance(name: string, args: TencentLabInstanceArgs, opts: pulumi.CustomResourceOptions): pulumi.Resource & { publicIp: pulumi.Output<string>; privateIp?: pulumi.Output<string> };
   preflight(input: LabPreflightInput): Promise<LabPreflight>;
 }
 

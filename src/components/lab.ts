@@ -5,13 +5,16 @@
  * DigitalOcean one SSH key and one firewall (by tag) for the lab, on Tencent Cloud one security
  * group and key pair (TencentLabNetwork, lab-tencent.ts). Hosts are named from student ids, so a
  * row's position in the roster never matters: adding or removing a student creates or deletes
- * exactly that student's host.
+ * exactly that student's host. With berth:cache the lab has its own cache host, made first; each
+ * student's bootstrap then puts it first in every mirror chain (rendered once per cache address).
  */
 import * as digitalocean from "@pulumi/digitalocean";
 import * as pulumi from "@pulumi/pulumi";
-import type { Rendered } from "../bootstrap/render.js";
+import { render, type Rendered } from "../bootstrap/render.js";
+import { cacheUpstreams, labCacheHostConfig, useCache } from "../cache/client.js";
 import type { LabConfig, Student } from "../config/lab.js";
 import type { StackConfig } from "../config/load.js";
+import { CacheHost } from "./cache-host.js";
 import { firewallRules } from "./digitalocean.js";
 import { DockerHost, type LabHostArgs } from "./docker-host.js";
 import { LabKey } from "./lab-key.js";
@@ -55,11 +58,20 @@ export class Lab extends pulumi.ComponentResource {
   declare readonly students: pulumi.Output<Record<string, StudentHost>>;
   /** Private keys berth made, by student id (a secret). */
   declare readonly privateKeys: pulumi.Output<Record<string, string>>;
+  /** The lab's own cache (berth:cache), at its private address; undefined without one. */
+  declare readonly cacheUrl: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: LabArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("berth:index:Lab", name, {}, opts);
     const cfg = args.config;
     const shared = this.#shared(name, args);
+    // A lab with its own cache (berth:cache): the cache host first, then every student's bootstrap
+    // through it, rendered once for its address and shared by all of them.
+    const cache = cfg.cache ? this.#cache(name, args, shared) : undefined;
+    const viaCache = cache?.clientCache.apply((use) => {
+      const config = useCache(cfg, use);
+      return { config, rendered: render(config) };
+    });
     const hosts: pulumi.Output<[string, StudentHost]>[] = [];
     const keys: pulumi.Output<[string, string]>[] = [];
     for (const s of [...cfg.lab.students].sort((a, b) => a.hostName.localeCompare(b.hostName))) {
@@ -69,14 +81,33 @@ export class Lab extends pulumi.ComponentResource {
         config: cfg, rendered: args.rendered,
         ...(args.sshPrivateKey !== undefined ? { sshPrivateKey: args.sshPrivateKey } : {}),
         ...(args.tencent ? { tencent: args.tencent } : {}),
-        lab: { lab: name, studentKey: publicKey, expiresAt: args.expiresAt, ...shared },
+        lab: { lab: name, studentKey: publicKey, expiresAt: args.expiresAt, ...shared, ...(viaCache ? { viaCache } : {}) },
       }, { parent: this });
       hosts.push(studentHost(s, host, publicKey, made !== undefined));
       if (made) keys.push(made.privateKey.apply((k) => [s.id, k] as [string, string]));
     }
     this.students = pulumi.all(hosts).apply((e) => Object.fromEntries(e));
     this.privateKeys = pulumi.secret(pulumi.all(keys).apply((e) => Object.fromEntries(e)));
-    this.registerOutputs({ students: this.students, privateKeys: this.privateKeys });
+    if (cache) this.cacheUrl = cache.url;
+    this.registerOutputs({ students: this.students, privateKeys: this.privateKeys, ...(cache ? { cacheUrl: cache.url } : {}) });
+  }
+
+  /**
+   * The lab's cache host (`<lab>-cache`): the template's provider and mirrors, the cache alone on
+   * it. On DigitalOcean it shares the lab's SSH key but not the lab firewall's tag (that firewall
+   * opens the students' app ports to everyone): its own firewall opens port 80 to the private
+   * ranges only. On Tencent Cloud it has a security group of its own for the same reason.
+   */
+  #cache(name: string, args: LabArgs, shared: Pick<LabHostArgs, "digitalocean" | "tencent">): CacheHost {
+    const template = args.config;
+    const expires = doLabTags(name, args.expiresAt)[1] ?? "";
+    const digitalocean = shared.digitalocean ? { sshKeys: shared.digitalocean.sshKeys, tags: [`berth-lab-cache:${name}`, expires] } : undefined;
+    return new CacheHost(`${name}-cache`, {
+      config: labCacheHostConfig(template), upstreams: cacheUpstreams(template),
+      ...(args.sshPrivateKey !== undefined ? { sshPrivateKey: args.sshPrivateKey } : {}),
+      ...(args.tencent ? { tencent: args.tencent } : {}),
+      lab: { lab: name, expiresAt: args.expiresAt, ...(digitalocean ? { digitalocean } : {}) },
+    }, { parent: this });
   }
 
   /** What every host of the lab shares on its provider. */

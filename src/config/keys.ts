@@ -8,7 +8,7 @@ import { isHttpUrl } from "./fields.js";
 import { suggest, unknownName } from "./messages.js";
 import { isLoopback } from "./values.js";
 
-export const SECTIONS = ["host", "bootstrap", "app", "lab"] as const;
+export const SECTIONS = ["host", "bootstrap", "app", "lab", "cache"] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 /** Secret scalars the Pulumi program reads itself (never part of StackConfig). */

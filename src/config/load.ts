@@ -29,6 +29,8 @@ export interface StackConfig {
   readonly host: StackInput["host"] & { readonly os: string; readonly user: string };
   readonly bootstrap: StackInput["bootstrap"];
   readonly app: StackInput["app"];
+  /** Set when this stack is a cache host (`berth:cache`). */
+  readonly cache?: StackInput["cache"];
   readonly mirrors: MirrorPlan;
   /** Contents of the files the config names, read at load time. */
   readonly files: { readonly condaEnv?: CondaEnvFile; readonly requirements?: string };
@@ -90,7 +92,7 @@ export function load(raw: Readonly<Record<string, unknown>>, opts: LoadOptions):
   const unique = [...new Set(errors)];
   if (unique.length > 0 || !sectionsOk) return { ok: false, errors: unique };
   const host = { ...cfg.host, os: hostOs(cfg.host), user: hostUser(cfg.host) };
-  return { ok: true, config: { host, bootstrap: cfg.bootstrap, app: cfg.app, mirrors: planMirrors(cfg.host, cfg.bootstrap).plan, files, ...(lab ? { lab } : {}) } };
+  return { ok: true, config: { host, bootstrap: cfg.bootstrap, app: cfg.app, ...(cfg.cache ? { cache: cfg.cache } : {}), mirrors: planMirrors(cfg.host, cfg.bootstrap).plan, files, ...(lab ? { lab } : {}) } };
 }
 
 function readInputs(cfg: StackInput, baseDir: string, read: (p: string) => string, errors: string[]): StackConfig["files"] {

@@ -3,6 +3,7 @@
  * rules that go with it (a mirror that does not serve a part, one that only works inside
  * another cloud, plain-HTTP registry mirrors, Anaconda's terms).
  */
+import { cacheFirst, type Chains } from "./cache-chain.js";
 import { isHttpUrl } from "./fields.js";
 import { listNames, unknownName, type ConfigPath } from "./messages.js";
 import { CUSTOM_LAYOUT, MIRROR_NAMES, MIRROR_PARTS, PART_LABEL, isMirrorName, mirrorEntry, namesServing, type MirrorPart, type Reach } from "./mirrors.js";
@@ -34,6 +35,8 @@ export interface DockerCeMirror extends MirrorUse {
 export interface RegistryMirror {
   readonly url: string;
   readonly insecure: boolean;
+  /** How the status file names it (a cache's name; else the URL's host). */
+  readonly name?: string;
 }
 
 export interface MirrorPlan {
@@ -45,6 +48,12 @@ export interface MirrorPlan {
   readonly conda: MirrorUse | undefined;
   readonly pypi: MirrorUse;
   readonly registryMirrors: readonly RegistryMirror[];
+  /**
+   * Channel bases and PyPI indexes in fallback order (the first is `conda` / `pypi`): more than
+   * one when a cache goes first, and then the bootstrap uses the first that answers.
+   */
+  readonly condaChain: readonly MirrorUse[];
+  readonly pypiChain: readonly MirrorUse[];
 }
 
 export interface Problem {
@@ -133,7 +142,9 @@ export function planMirrors(host: Reachable, b: BootstrapInput): { plan: MirrorP
   const pypi = planPypi(host, b, problems);
   const { installer, conda } = planConda(host, b, problems);
   const registryMirrors = planRegistryMirrors(host, b.docker, problems);
-  return { plan: { dockerCe, installer, conda, pypi, registryMirrors }, problems };
+  let chains: Chains = { dockerCe, installer, condaChain: conda ? [conda] : [], pypiChain: [pypi], registryMirrors };
+  if (b.cache) chains = cacheFirst(chains, b.cache, b.conda);
+  return { plan: { ...chains, conda: chains.condaChain[0], pypi: chains.pypiChain[0] ?? pypi }, problems };
 }
 
 function pickOne(ref: MirrorRef | undefined, chain: readonly ResolvedMirror[], part: MirrorPart, path: ConfigPath, host: Reachable, problems: Problem[]): MirrorUse | undefined {

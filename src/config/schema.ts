@@ -4,11 +4,13 @@
  * other part of the stack is broken, so one run reports every problem it can.
  */
 import type { z } from "zod";
+import { cachePaths } from "./cache-chain.js";
 import { installerProblems } from "./installers.js";
 import { MIRRORS } from "./mirrors.js";
 import { planChain, planConda, planPypi, planRegistryMirrors, type Problem } from "./plan.js";
 import { appSchema } from "./sections/app.js";
 import { bootstrapSchema } from "./sections/bootstrap.js";
+import { cacheAppProblems, cacheHostSchema, cacheUseProblems } from "./sections/cache.js";
 import { LOG_DAEMON_KEYS } from "./sections/daemon-keys.js";
 import { hostSchema } from "./sections/host.js";
 import { labSchema } from "./sections/lab.js";
@@ -22,6 +24,7 @@ export const SECTION_SCHEMAS = {
   bootstrap: bootstrapSchema,
   app: appSchema.optional(),
   lab: labSchema.optional(),
+  cache: cacheHostSchema.optional(),
 } as const;
 
 export interface StackInput {
@@ -29,6 +32,7 @@ export interface StackInput {
   readonly bootstrap: z.output<typeof bootstrapSchema>;
   readonly app: z.output<typeof appSchema> | undefined;
   readonly lab: z.output<typeof labSchema> | undefined;
+  readonly cache: z.output<typeof cacheHostSchema> | undefined;
 }
 
 /** What a rule may look at besides the parsed config. */
@@ -85,10 +89,14 @@ export const RULES: readonly Rule[] = [
   { needs: ["host.provider", "bootstrap.mirror", "bootstrap.pip"], check: (c) => planProblems((out) => planPypi(c.host, c.bootstrap, out)) },
   { needs: ["host.provider", "bootstrap.docker"], check: (c) => planProblems((out) => planRegistryMirrors(c.host, c.bootstrap.docker, out)) },
   {
-    needs: ["host.provider", "bootstrap.mirror", "bootstrap.conda"],
+    needs: ["host.provider", "bootstrap.mirror", "bootstrap.conda", "bootstrap.cache"],
     check: (c) => {
       const out: Problem[] = [];
-      const { conda: channels, installer } = planConda(c.host, c.bootstrap, out);
+      const planned = planConda(c.host, c.bootstrap, out);
+      const channels = planned.conda;
+      // A cache goes first in the installer chain, over plain HTTP like any http:// mirror.
+      const { cache } = c.bootstrap;
+      const installer = cache ? [{ name: cache.name, url: cachePaths(cache.url, c.bootstrap.conda.distribution).installer }, ...planned.installer] : planned.installer;
       const { conda } = c.bootstrap;
       if (conda.enabled && conda.distribution === "miniconda" && conda.termsOfService === "decline" && channels?.url === MIRRORS.official.serves.conda) {
         out.push(p(["bootstrap", "conda", "termsOfService"], "Miniconda from Anaconda's own channels needs their terms of service accepted, and non-interactive installs fail without it — set termsOfService: accept, use a mirror for conda (tuna, aliyun, …), or distribution: miniforge"));
@@ -100,6 +108,8 @@ export const RULES: readonly Rule[] = [
   { needs: ["app"], check: (c) => (c.app ? appRules(c.app) : []) },
   { needs: ["lab", "host.provider"], check: (c, ctx) => (c.lab ? labProviderProblems(c.host.provider, ctx.rawHost) : []) },
   { needs: ["lab"], check: (c) => (c.lab ? expiryProblems(c.lab) : []) },
+  { needs: ["cache", "app", "lab"], check: (c) => cacheAppProblems(c) },
+  { needs: ["cache", "bootstrap.cache", "lab"], check: (c) => cacheUseProblems(c) },
 ];
 
 function planProblems(run: (out: Problem[]) => unknown): Problem[] {

@@ -6,7 +6,8 @@
  * then the Lab component and the stack's outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Rendered } from "../bootstrap/render.js";
+import { RenderError, render, type Rendered } from "../bootstrap/render.js";
+import { cacheUseFor, useCache } from "../cache/client.js";
 import { expiresAt as expiryOf, showExpiry } from "../config/expiry.js";
 import type { LabConfig } from "../config/lab.js";
 import type { StackConfig } from "../config/load.js";
@@ -35,6 +36,8 @@ export interface LabOutputs {
   readonly lab: LabSummary;
   readonly students: pulumi.Output<Record<string, StudentHost>>;
   readonly studentKeys: pulumi.Output<Record<string, string>>;
+  /** The lab's own cache (berth:cache), at its private address. */
+  readonly cacheUrl?: pulumi.Output<string>;
 }
 
 export interface LabProgramArgs extends Omit<LabArgs, "expiresAt" | "config"> {
@@ -73,7 +76,7 @@ async function hostPrice(args: LabProgramArgs, hours: number, previous: Previous
       const plain = (v: pulumi.Input<string> | undefined) => (typeof v === "string" ? v : undefined);
       const existing = Object.keys(previous.students ?? {}).filter((id) => lab.students.some((s) => s.id === id)).length;
       const pre = await parts.preflight({
-        region: h.region ?? "ap-guangzhou", zone: h.zone ?? "", instanceType: h.size ?? "S5.MEDIUM4", imageId: h.image ?? "", count: lab.students.length, existing, hours,
+        region: h.region ?? "ap-guangzhou", zone: h.zone ?? "", instanceType: h.size ?? "S5.MEDIUM4", imageId: h.image ?? "", count: lab.students.length + (args.config.cache ? 1 : 0), existing, hours,
         credentials: { ...(plain(t.secretId) ? { secretId: plain(t.secretId) } : {}), ...(plain(t.secretKey) ? { secretKey: plain(t.secretKey) } : {}) },
         ...(t.endpoint ? { endpoint: t.endpoint } : {}), bandwidthOut: h.bandwidth, ...(h.sshPublicKey ? { publicKey: h.sshPublicKey } : {}),
       });
@@ -99,9 +102,11 @@ export async function labProgram(args: LabProgramArgs): Promise<LabOutputs> {
     const since = lab.expiry.kind === "after" ? ` (${lab.expiry.written} after it was first created, ${startedAt})` : "";
     errors.push(`berth:lab.expires: the lab ended at ${shown}${since} — set a later berth:lab.expires to keep it, or destroy it: npx berth lab reap --stack stacks/Pulumi.${pulumi.getStack()}.yaml (or pulumi destroy)`);
   }
+  errors.push(...labCacheProblems(cfg));
   const hours = hoursUntil(expires, now);
   const price = errors.length === 0 ? await hostPrice(args, hours, previous ?? {}, errors) : undefined;
-  const est = price ? estimate(lab.students.length, price, hours) : undefined;
+  // A lab's own cache is one host more.
+  const est = price ? estimate(lab.students.length + (cfg.cache ? 1 : 0), price, hours) : undefined;
   const overBudget = est ? budgetProblem(est, lab.budget) : undefined;
   if (overBudget) errors.push(overBudget);
   if (errors.length > 0) throw new pulumi.RunError(`the stack config has ${errors.length} problem(s):\n  ${errors.join("\n  ")}`);
@@ -117,7 +122,27 @@ export async function labProgram(args: LabProgramArgs): Promise<LabOutputs> {
     expiresAt: expires.toISOString(), expires: shown, ...(startedAt ? { startedAt } : {}),
     estimate: est ?? null, budget: lab.budget ?? null, handouts: lab.handouts,
   };
-  return { lab: summary, students: component.students, studentKeys: component.privateKeys };
+  return { lab: summary, students: component.students, studentKeys: component.privateKeys, ...(component.cacheUrl ? { cacheUrl: component.cacheUrl } : {}) };
+}
+
+/**
+ * What would stop a lab's own cache only once resources exist: a student whose host would have
+ * the cache host's name, and a bootstrap that no longer fits the provider's user-data limit with
+ * the cache first in every chain (checked with the longest address a cache can have).
+ */
+function labCacheProblems(cfg: LabProgramArgs["config"]): string[] {
+  if (!cfg.cache) return [];
+  const out: string[] = [];
+  const cacheName = `${cfg.lab.namePrefix}-cache`;
+  const clash = cfg.lab.students.find((s) => s.hostName === cacheName);
+  if (clash) out.push(`berth:lab.roster: student "${clash.id}" would get the host name ${cacheName}, which is the lab's cache host (berth:cache) — set another berth:lab.namePrefix`);
+  try {
+    render(useCache(cfg, cacheUseFor(cfg, "255.255.255.255")));
+  } catch (e) {
+    if (!(e instanceof RenderError)) throw e;
+    out.push(`berth:cache: ${e.message}`);
+  }
+  return out;
 }
 
 export type { Rendered };

@@ -12,6 +12,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, wr
 import { ensureMirrorImage, ensureRegistryImage, ensureVmImage } from "./images.js";
 import { cacheDir, engine, KIT_LABEL, removeContainer, VM_LABEL } from "./engine.js";
 import { APP_TAGS, pushAppImages, type AppTag } from "./kit-app.js";
+import { kitCacheUp } from "./kit-cache.js";
 import { ensureLabNetwork, ensureService, LAB_NETWORK, waitHttp } from "./lab-net.js";
 
 /**
@@ -110,6 +111,8 @@ export async function kitUp(opts: KitUpOptions = {}): Promise<KitInfo> {
 
   await pushAppImages({ registryHost: info.registryHost, user: info.registryUser, password: info.registryPassword });
   step("sample app images in the registry");
+  // Added beside the above, in separate containers: Docker Hub stand-in, Python mirror, cache (kit-cache.ts).
+  await kitCacheUp(info, step);
   return info;
 }
 

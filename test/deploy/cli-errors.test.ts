@@ -81,6 +81,12 @@ describe("berth deploy on a user's first mistakes", () => {
     noStack(r.stderr + r.stdout);
   });
 
+  it("berth cache status --host pins --fingerprint too: a host with another key is refused", () => {
+    const r = berth(["cache", "status", "--host", `${sshd.user}@127.0.0.1:${sshd.port}`, "--identity", identity, "--fingerprint", WRONG]);
+    expect([r.status, r.stdout]).toEqual([1, ""]);
+    expect(r.stderr).toBe(`127.0.0.1:${sshd.port}: host key is ${sshd.hostFingerprint()}, but --fingerprint is ${WRONG} — refusing to connect (if the server was rebuilt, update the fingerprint)\n`);
+  });
+
   it("--fingerprint overrides the stack's pin, with a note; a malformed one is refused", () => {
     const file = stack({ hostKeyFingerprint: WRONG });
     const host = ["--host", `${sshd.user}@127.0.0.1:${sshd.port}`, "--identity", identity];

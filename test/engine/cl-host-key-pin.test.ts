@@ -44,7 +44,7 @@ beforeAll(async () => {
   });
   const doc = parse(withoutSecrets(readFileSync(join(PROJECT_DIR, "stacks/Pulumi.local.yaml"), "utf8"))) as { config: Record<string, Record<string, unknown>> };
   doc.config["berth:host"] = { provider: "existing", os: "debian-12", user: "debian", address: "127.0.0.1", port: vm.sshPort };
-  doc.config["berth:bootstrap"] = { ...doc.config["berth:bootstrap"], conda: { enabled: false } };
+  doc.config["berth:bootstrap"] = { ...doc.config["berth:bootstrap"], conda: { enabled: false }, pip: {} };
   writeFileSync(join(project.dir, "stacks", `Pulumi.${STACK}.yaml`), stringify(doc));
   await project.ok(["stack", "init", STACK]);
   await project.ok(["config", "set", "--stack", STACK, "--secret", "berth:sshPrivateKey"], { stdin: keys.private });

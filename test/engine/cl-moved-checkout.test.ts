@@ -32,7 +32,7 @@ const owned = new Set<string>();
 function stackFile(vm: string, dir = PROJECT_DIR): string {
   const doc = parse(withoutSecrets(readFileSync(join(dir, "stacks/Pulumi.local.yaml"), "utf8"))) as { config: Record<string, Record<string, unknown>> };
   doc.config["berth:host"] = { ...doc.config["berth:host"], name: vm };
-  doc.config["berth:bootstrap"] = { ...doc.config["berth:bootstrap"], conda: { enabled: false } };
+  doc.config["berth:bootstrap"] = { ...doc.config["berth:bootstrap"], conda: { enabled: false }, pip: {} };
   return stringify(doc);
 }
 

@@ -99,13 +99,13 @@ describe.sequential("pulumi on the local stack", () => {
     expect(out.sshUser).toBe("debian");
     expect(out.ssh).toBe(`ssh -p ${sshPort} debian@127.0.0.1`);
     expect(out.appUrl).toBe(`http://${ip}:8080/`);
-    expect(out.mirrors).toEqual({ dockerCe: ["labkit"], installer: ["labkit"], conda: ["labkit"], pypi: ["labkit"] });
+    expect(out.mirrors).toEqual({ dockerCe: ["labkit"], installer: ["labkit-python"], conda: ["labkit-python"], pypi: ["labkit-python"] });
     expect(await httpBody(String(out.appUrl))).toBe("v1");
 
     // The bootstrap ran from the kit's mirror and finished.
     const status = JSON.parse((await sh(info.Id, "cat /var/lib/berth/status.json")).stdout) as { phase: string; mirrors: Record<string, string> };
     expect(status.phase).toBe("ready");
-    expect(status.mirrors).toMatchObject({ "docker-ce": "labkit", installer: "labkit" });
+    expect(status.mirrors).toMatchObject({ "docker-ce": "labkit", installer: "labkit-python", pypi: "labkit-python", "docker-hub": "cache.berth.lab" });
     expect((await sh(info.Id, "apt-cache policy docker-ce")).stdout).toContain("http://mirror.berth.lab/docker-ce/linux/debian bookworm/stable");
 
     // The host key output is the VM's, and the generated key in the state logs in with it pinned.

@@ -118,5 +118,10 @@ export const DOMAINS: Record<string, DomainGen> = {
   },
   timezone: { valid: fc.constantFrom("Asia/Shanghai", "UTC", "Europe/Berlin", "America/New_York"), invalid: fc.constantFrom("Mars/Base", "GMT+25", "", "Asia/Beijing") },
   "lab-prefix": { valid: fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/), invalid: fc.oneof(dash(word), fc.constantFrom("Lab", "a".repeat(25), "lab-", "lab_1")) },
+  "cache-url": {
+    valid: fc.tuple(fc.constantFrom("http", "https"), fc.oneof(ipv4, host, ipv6.map((a) => `[${a}]`)), fc.option(port, { nil: undefined }), fc.constantFrom("", "/")).map(([s, h, p, slash]) => `${s}://${h}${p ? `:${p}` : ""}${slash}`),
+    invalid: fc.oneof(ipv4, host.map((h) => `ftp://${h}`), fc.tuple(host, fc.stringMatching(/^\/[a-z]{1,8}$/)).map(([h, path]) => `http://${h}${path}`), host.map((h) => `http://user@${h}`), host.map((h) => `http://${h}/?x=1`), fc.tuple(host, badPort).map(([h, p]) => `http://${h}:${p}`)),
+  },
+  "cache-size": { valid: fc.tuple(fc.integer({ min: 1, max: 999 }), fc.constantFrom("k", "m", "g")).map(([n, u]) => `${n}${u}`), invalid: fc.constantFrom("20GB", "0g", "20", "g", "-1g", "1.5g", "20 g") },
   requirement: { valid: fc.stringMatching(/^[a-z][a-z0-9_-]{0,10}(==\d\.\d)?$/), invalid: fc.oneof(fc.constant(""), withControl) },
 };

@@ -1,5 +1,6 @@
 // The rendered bootstrap on a real boot: the local stack's user-data in a systemd + cloud-init
-// VM container, installing docker-ce from the lab kit's signed mirror and the Miniconda stand-in.
+// VM container, installing docker-ce from the lab kit's signed mirror, the Miniconda stand-in
+// and a pip requirement from the kit's Python mirror, with the kit's cache as registry mirror.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -50,10 +51,10 @@ afterAll(async () => {
 });
 
 describe("the local stack's rendered bootstrap on a real boot", () => {
-  const rendered = renderLocal({ docker: { ...(STACK.config["berth:bootstrap"]?.docker as object), registryMirrors: [{ url: "http://registry.berth.lab:5000", insecure: true }] } });
+  const rendered = renderLocal({});
   let vm: LocalVm;
 
-  it("boots to ready with docker-ce from the kit mirror, daemon.json, users, Miniconda, .condarc and pip.conf", async () => {
+  it("boots to ready with docker-ce from the kit mirror, daemon.json, users, Miniconda, .condarc, pip.conf and the requirement", async () => {
     vm = await boot(testVmName("bootstrap"), rendered.userData);
     expect(await out(vm, "cloud-init status")).toMatch(/status: done/);
     const policy = await out(vm, "apt-cache policy docker-ce");
@@ -62,16 +63,18 @@ describe("the local stack's rendered bootstrap on a real boot", () => {
     expect(await out(vm, "gpg --no-autostart --batch --show-keys --with-colons /etc/apt/keyrings/docker.gpg | awk -F: '$1 == \"fpr\" { print $10 }'")).toBe(`${KIT_MIRROR_KEY_FINGERPRINT}\n`);
     expect(await out(vm, "cat /etc/apt/sources.list.d/docker.list")).toBe("deb [arch=amd64 signed-by=/etc/apt/keyrings/docker.gpg] http://mirror.berth.lab/docker-ce/linux/debian bookworm stable\n");
     expect(await out(vm, "cat /etc/docker/daemon.json")).toBe(file(rendered, "daemon.json"));
-    expect(await out(vm, "docker info --format '{{json .RegistryConfig.Mirrors}}'")).toBe('["http://registry.berth.lab:5000/"]\n');
+    expect(await out(vm, "docker info --format '{{json .RegistryConfig.Mirrors}}'")).toBe('["http://cache.berth.lab/"]\n');
     expect((await out(vm, "id -nG debian")).split(/\s+/)).toContain("docker");
     expect(await out(vm, "/opt/conda/bin/conda --version")).toBe("conda 24.11.3\n");
     expect(await out(vm, "cat /opt/conda/.condarc")).toBe(file(rendered, "condarc"));
-    expect(await out(vm, "cat /etc/pip.conf")).toBe("[global]\nindex-url = http://mirror.berth.lab/pypi/simple\ntimeout = 60\ntrusted-host = mirror.berth.lab\n");
+    expect(await out(vm, "cat /etc/pip.conf")).toBe("[global]\nindex-url = http://python.berth.lab/pypi/simple\ntimeout = 60\ntrusted-host = python.berth.lab\n");
+    // pip really installed the requirement (MarkupSafe's compiled wheel) into the environment.
+    expect(await out(vm, "/opt/conda/bin/conda run -n lab python -c 'import markupsafe; print(markupsafe.__version__, markupsafe.__file__)'")).toBe("3.0.2 /opt/conda/envs/lab/lib/python3.11/site-packages/markupsafe/__init__.py\n");
     expect(await out(vm, "test -d /opt/conda/envs/lab && grep -c 'env create -n lab -f /etc/berth/environment.yml' /opt/conda/.berth-standin/calls.log")).toBe("1\n");
     expect(await out(vm, "grep -c '>>> conda initialize >>>' ~debian/.bashrc")).toBe("1\n");
     const s = await status(vm);
-    expect(s).toMatchObject({ phase: "ready", errors: [], mirrors: { "docker-ce": "labkit", installer: "labkit", conda: "labkit", pypi: "labkit" }, docker: { version: "5:20.10.24~3-0~debian-bookworm", registryMirrors: ["http://registry.berth.lab:5000"] }, conda: { prefix: "/opt/conda", env: "lab" } });
-    expect(s.changed).toEqual(expect.arrayContaining(["/etc/docker/daemon.json", "docker-ce", "miniconda", "conda env: lab"]));
+    expect(s).toMatchObject({ phase: "ready", errors: [], unreachable: [], mirrors: { "docker-ce": "labkit", installer: "labkit-python", conda: "labkit-python", pypi: "labkit-python", "docker-hub": "cache.berth.lab" }, docker: { version: "5:20.10.24~3-0~debian-bookworm", registryMirrors: ["http://cache.berth.lab"] }, conda: { prefix: "/opt/conda", env: "lab" } });
+    expect(s.changed).toEqual(expect.arrayContaining(["/etc/docker/daemon.json", "docker-ce", "miniconda", "conda env: lab", "pip requirements"]));
   });
 
   it("runs a second time changing nothing and without restarting docker", async () => {
@@ -88,7 +91,7 @@ describe("the local stack's rendered bootstrap on a real boot", () => {
 
 describe("mirror fallback and version pinning", () => {
   it("skips an unreachable first mirror, records the one used, and installs the pinned version", async () => {
-    const rendered = renderLocal({ mirror: [DOWN, LABKIT], docker: { version: "20.10.23", users: ["debian"] }, conda: { enabled: false } });
+    const rendered = renderLocal({ mirror: [DOWN, LABKIT], docker: { version: "20.10.23", users: ["debian"] }, conda: { enabled: false }, pip: {} });
     const vm = await boot(testVmName("fallback"), rendered.userData);
     const s = await status(vm);
     expect(s.phase).toBe("ready");
@@ -101,7 +104,7 @@ describe("mirror fallback and version pinning", () => {
 
 describe("a dpkg lock held at boot", () => {
   it("waits for the lock instead of failing", async () => {
-    const rendered = renderLocal({ conda: { enabled: false } });
+    const rendered = renderLocal({ conda: { enabled: false }, pip: {} });
     const doc = parse(rendered.userData) as Record<string, unknown>;
     const holder = "import fcntl, time; f = open('/var/lib/dpkg/lock-frontend', 'w'); fcntl.lockf(f, fcntl.LOCK_EX); open('/run/lock-held', 'w').write(str(time.time())); time.sleep(30); open('/run/lock-released', 'w').write(str(time.time()))";
     doc.bootcmd = [["sh", "-c", `nohup python3 -c "${holder}" >/dev/null 2>&1 &`]];
@@ -120,7 +123,7 @@ describe("a dpkg lock held at boot", () => {
 
 describe("a broken bootstrap", () => {
   it("ends failed, names the mirror, and leaves the VM reachable over SSH", async () => {
-    const rendered = renderLocal({ mirror: DOWN, conda: { enabled: false } });
+    const rendered = renderLocal({ mirror: DOWN, conda: { enabled: false }, pip: {} });
     const err = await boot(testVmName("broken"), rendered.userData, true).then(() => undefined, (e: unknown) => e);
     expect(err).toBeInstanceOf(LocalVmError);
     const vmAt = (err as LocalVmError).vm;

@@ -20,7 +20,10 @@ import { PROJECT_DIR } from "../helpers/config.js";
 import { sh } from "./helpers.js";
 
 const STACK = parse(readFileSync(join(PROJECT_DIR, "stacks/Pulumi.local.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> };
-const LOCAL = STACK.config["berth:bootstrap"] ?? {};
+const STANDIN_SHA = "42aca7fa84fa53c539176e2a276982020f16f95ff415a9e2bc75bf4cf2bbe3a5";
+// The local stack with conda from the kit mirror's own stand-in installer (the one tampered with below).
+const { mirror: _python, ...KIT_CONDA } = (STACK.config["berth:bootstrap"]?.conda ?? {}) as Record<string, unknown>;
+const LOCAL = { ...STACK.config["berth:bootstrap"], conda: { ...KIT_CONDA, sha256: STANDIN_SHA } };
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBerthIntegrationTestKeyNoPrivateHalf00 test";
 /** A throwaway key (test/fixtures/keys) that the rogue mirror serves in place of the kit's. */
 const OTHER = "06C92374F8B865AE4F6F96EBFE845030FE2327F8";
@@ -29,7 +32,6 @@ const ROGUE = { name: `bs-rogue-${randomBytes(3).toString("hex")}`, alias: "bs-r
 const ROGUE_URL = `http://${ROGUE.alias}`;
 const KIT_MIRROR = { url: "http://mirror.berth.lab", name: "labkit", dockerCeKeyFingerprint: KIT };
 const ROGUE_MIRROR = (key: string) => ({ url: ROGUE_URL, name: "bs-rogue", dockerCeKeyFingerprint: key });
-const STANDIN_SHA = "42aca7fa84fa53c539176e2a276982020f16f95ff415a9e2bc75bf4cf2bbe3a5";
 
 /** The local stack with `bootstrap` keys replaced, rendered. */
 function renderLocal(bootstrap: Record<string, unknown>): Rendered {
@@ -121,7 +123,7 @@ describe("what the bootstrap trusts, on one VM", () => {
 
   it("refuses a second run whose mirror is signed with a different key, leaving the trusted keyring as it was", async () => {
     const before = await out("sha256sum /etc/apt/keyrings/docker.gpg /etc/apt/sources.list.d/docker.list");
-    const code = await rerun(renderLocal({ mirror: ROGUE_MIRROR(OTHER), conda: { enabled: false } }));
+    const code = await rerun(renderLocal({ mirror: ROGUE_MIRROR(OTHER), conda: { enabled: false }, pip: {} }));
     expect(code).toBe(1);
     const message = `docker-ce mirror bs-rogue is signed with key ${OTHER}, but this host already trusts key ${KIT} in /etc/apt/keyrings/docker.gpg — berth never replaces a trusted signing key; if the new key is intended, remove /etc/apt/keyrings/docker.gpg on the host and run the bootstrap again`;
     expect((await status()).errors).toEqual([message]);

@@ -26,7 +26,7 @@ export function removeKnownHosts(): void {
 /** The local stack without conda (faster), booted and bootstrapped. */
 export async function bootDeployHost(name: string): Promise<LocalVm> {
   const stack = parse(readFileSync(join(PROJECT_DIR, "stacks/Pulumi.local.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> };
-  const raw = { ...stack.config, "berth:bootstrap": { ...stack.config["berth:bootstrap"], conda: { enabled: false } } };
+  const raw = { ...stack.config, "berth:bootstrap": { ...stack.config["berth:bootstrap"], conda: { enabled: false }, pip: {} } };
   const r = load(raw, { baseDir: PROJECT_DIR });
   if (!r.ok) throw new Error(r.errors.join("\n"));
   return createVm({ name, userData: render(r.config).userData, sshPublicKey: KEYS.public, waitForStatusFile: true, timeoutMs: 480_000 });

@@ -8,19 +8,23 @@ import { describe, expect, it } from "vitest";
 import { engine, followProgress, KIT_LABEL } from "../../src/local/engine.js";
 import { KIT_MIRROR_KEY_FINGERPRINT, kitUp } from "../../src/local/kit.js";
 
-async function kitContainerIds(): Promise<string[]> {
+async function kitContainers(): Promise<{ id: string; name: string }[]> {
   const cs = await engine().listContainers({ all: true, filters: { label: [`${KIT_LABEL}=1`] } });
-  return cs.filter((c) => c.Names.some((n) => n.startsWith("/berth-kit-"))).map((c) => c.Id).sort();
+  const named = cs.map((c) => ({ id: c.Id, name: (c.Names.find((n) => n.startsWith("/berth-kit-")) ?? "").slice(1) }));
+  return named.filter((c) => c.name !== "").sort((a, b) => a.name.localeCompare(b.name));
 }
+
+/** The kit: mirror and registry, the Docker Hub stand-in, the Python mirror, and the cache in front of them. */
+const KIT_CONTAINERS = ["berth-kit-cache-front", "berth-kit-cache-pypi", "berth-kit-cache-registry", "berth-kit-hub", "berth-kit-mirror", "berth-kit-python", "berth-kit-registry"];
 
 describe("lab kit", () => {
   it("kitUp is idempotent: same info, same containers", async () => {
     const first = await kitUp();
-    const ids = await kitContainerIds();
+    const containers = await kitContainers();
     const second = await kitUp();
     expect(second).toEqual(first);
-    expect(await kitContainerIds()).toEqual(ids);
-    expect(ids).toHaveLength(2);
+    expect(await kitContainers()).toEqual(containers);
+    expect(containers.map((c) => c.name)).toEqual(KIT_CONTAINERS);
     expect(first.appImages.v1).toBe("registry.berth.lab:5000/berth/app:v1");
   });
 

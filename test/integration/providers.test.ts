@@ -30,7 +30,7 @@ const must = <T>(v: T | undefined): T => {
 };
 
 function renderedLocal(hostOverrides: Record<string, unknown> = {}) {
-  const raw = { ...STACK.config, "berth:host": { ...STACK.config["berth:host"], ...hostOverrides }, "berth:bootstrap": { ...STACK.config["berth:bootstrap"], conda: { enabled: false } } };
+  const raw = { ...STACK.config, "berth:host": { ...STACK.config["berth:host"], ...hostOverrides }, "berth:bootstrap": { ...STACK.config["berth:bootstrap"], conda: { enabled: false }, pip: {} } };
   const r = load(raw, { baseDir: PROJECT_DIR });
   if (!r.ok) throw new Error(r.errors.join("\n"));
   return render(r.config);

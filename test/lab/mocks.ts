@@ -32,7 +32,8 @@ pulumi.runtime.setMocks(
         args.type === "pulumi:pulumi:StackReference" ? { outputs: previous.outputs, secretOutputNames: [] }
         : args.type === "pulumi-nodejs:dynamic/berth:LabKey" ? { publicKey: fakeKey(String(args.inputs.comment)), privateKey: `PRIVATE-${String(args.inputs.comment)}` }
         : args.type === "pulumi-nodejs:dynamic/berth:LocalVm" ? { ip: `172.30.0.${n}`, sshPort: 40000 + n, hostKeyFingerprint: `SHA256:${args.name}`, privateKey: "vm-admin-key" }
-        : args.type === "digitalocean:index/droplet:Droplet" ? { ipv4Address: `203.0.113.${n}` }
+        : args.type === "digitalocean:index/droplet:Droplet" ? { ipv4Address: `203.0.113.${n}`, ipv4AddressPrivate: `10.104.0.${n}` }
+        : args.type === "pulumi-nodejs:dynamic/berth:CacheServices" ? { imageRef: "berth-local/cache:0123456789abcdef", containers: ["berth-cache-front", "berth-cache-registry", "berth-cache-pypi"] }
         : args.type === "digitalocean:index/sshKey:SshKey" ? { fingerprint: "aa:bb:cc" }
         : args.type === "berth:test:TencentLabNetwork" ? { securityGroupId: "sg-lab0001", keyId: "skey-lab0001" }
         : args.type === "berth:test:TencentInstance" ? { publicIp: `198.51.100.${n}` }

@@ -78,7 +78,7 @@ describe("berth render", () => {
       const stack = file("namespace", "config:\n  berht:host:\n    provider: digitalocean\n  berth:bootstrap:\n    mirror: tuna\n");
       const r = await berth(["render", "--stack", stack]);
       expect([r.code, r.stdout]).toEqual([1, ""]);
-      expect(r.stderr).toBe(`${stack}: 1 problem:\n  berht:host: no part of this program reads the namespace "berht" — did you mean "berth:host"? (it reads berth:, tencentcloud:, digitalocean:, pulumi:; berth's settings are berth:host, berth:bootstrap, berth:app, berth:lab, berth:sshPrivateKey)\n`);
+      expect(r.stderr).toBe(`${stack}: 1 problem:\n  berht:host: no part of this program reads the namespace "berht" — did you mean "berth:host"? (it reads berth:, tencentcloud:, digitalocean:, pulumi:; berth's settings are berth:host, berth:bootstrap, berth:app, berth:lab, berth:cache, berth:sshPrivateKey)\n`);
     });
 
     it("refuses a file that is not UTF-8, naming the byte offset", async () => {

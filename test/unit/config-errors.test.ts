@@ -33,9 +33,9 @@ describe("config errors name the path and the fix", () => {
     ]],
     ["unknown keys at two depths", { "berth:bootstrap": { mirror: "tuna", dockr: {}, docker: { registryMirror: [] } } }, [
       'berth:bootstrap.docker: unknown key "registryMirror" — did you mean "registryMirrors"? (version, registryMirrors, insecureRegistries, users, logRotation, daemon, allowUnauthenticatedTcp)',
-      'berth:bootstrap: unknown key "dockr" — did you mean "docker"? (mirror, docker, conda, pip)',
+      'berth:bootstrap: unknown key "dockr" — did you mean "docker"? (mirror, docker, conda, pip, cache)',
     ]],
-    ["unknown berth: setting", { "berth:hots": {}, "berth:bootstrap": { mirror: "tuna" } }, ['berth:hots: unknown setting "hots" — did you mean "host"? (host, bootstrap, app, lab, sshPrivateKey)']],
+    ["unknown berth: setting", { "berth:hots": {}, "berth:bootstrap": { mirror: "tuna" } }, ['berth:hots: unknown setting "hots" — did you mean "host"? (host, bootstrap, app, lab, cache, sshPrivateKey)']],
     ["a closed Docker Hub accelerator", { "berth:bootstrap": { mirror: "tuna", docker: { registryMirrors: ["ustc"] } } }, [
       `berth:bootstrap.docker.registryMirrors[0]: "ustc" does not serve a Docker Hub accelerator (USTC's Docker Hub accelerator closed in 2024) — names that do: (tencent-internal)`,
     ]],

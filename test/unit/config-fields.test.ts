@@ -23,6 +23,8 @@ const BASES: Record<string, Record<string, unknown>> = {
 const CONTEXT: [RegExp, Record<string, unknown>][] = [
   [/^bootstrap\.conda\.sha256$/, { bootstrap: { conda: { version: "py312_24.11.1-0" } } }],
   [/^bootstrap\.docker\.daemon\.(log-driver|log-opts)/, { bootstrap: { docker: { logRotation: false } } }],
+  // A cache host runs nothing beside the cache: no app.
+  [/^cache\./, { app: undefined }],
   [/^bootstrap\.docker\.daemon\.tlsverify$/, { bootstrap: { docker: { daemon: { tlscacert: "/etc/docker/ca.pem", tlscert: "/etc/docker/cert.pem", tlskey: "/etc/docker/key.pem" } } } }],
 ];
 /** Fields whose in-domain values depend on a sibling, so only their refusals are generated here. */

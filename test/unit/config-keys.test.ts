@@ -6,7 +6,7 @@ import { SectionSecrets } from "../../src/config/secrets.js";
 import { configOf, errorsOf, PUBKEY } from "../helpers/config.js";
 
 const B = { mirror: "tuna" };
-const READS = "(it reads berth:, tencentcloud:, digitalocean:, pulumi:; berth's settings are berth:host, berth:bootstrap, berth:app, berth:lab, berth:sshPrivateKey)";
+const READS = "(it reads berth:, tencentcloud:, digitalocean:, pulumi:; berth's settings are berth:host, berth:bootstrap, berth:app, berth:lab, berth:cache, berth:sshPrivateKey)";
 
 describe("a key no part of the program reads is an error, not a silent default", () => {
   it.each<[string, Record<string, unknown>, string]>([
@@ -14,7 +14,7 @@ describe("a key no part of the program reads is an error, not a silent default",
     ["a capitalised namespace", { "Berth:bootstrap": { mirror: "aliyun" } }, `Berth:bootstrap: no part of this program reads the namespace "Berth" — did you mean "berth:bootstrap"? ${READS}`],
     ["a namespace far from any", { "aws:region": "us-east-1" }, `aws:region: no part of this program reads the namespace "aws" — remove it ${READS}`],
     ["a Tencent Cloud setting berth's provider does not read", { "tencentcloud:region": "ap-guangzhou" }, 'tencentcloud:region: unknown Tencent Cloud setting "region" — expected one of (secretId, secretKey, endpoint) — the region is berth:host.region'],
-    ["a misspelt berth setting, with sshPrivateKey among the known ones", { "berth:sshPrivatekey": "x" }, 'berth:sshPrivatekey: unknown setting "sshPrivatekey" — did you mean "sshPrivateKey"? (host, bootstrap, app, lab, sshPrivateKey)'],
+    ["a misspelt berth setting, with sshPrivateKey among the known ones", { "berth:sshPrivatekey": "x" }, 'berth:sshPrivatekey: unknown setting "sshPrivatekey" — did you mean "sshPrivateKey"? (host, bootstrap, app, lab, cache, sshPrivateKey)'],
   ])("%s", (_name, raw, message) => {
     expect(errorsOf({ ...raw, "berth:bootstrap": B })).toEqual([message]);
   });

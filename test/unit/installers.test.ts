@@ -4,6 +4,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_INSTALLER_VERSION, INSTALLERS, INSTALLERS_CHECKED, installerHashes } from "../../src/config/installers.js";
+import { standinInstaller } from "../../src/local/kit-python.js";
+import { fetchWheels, PIP_WHEEL } from "../../src/local/wheels.js";
 import { PROJECT_DIR, stackConfig } from "../helpers/config.js";
 
 describe("the installer hash table", () => {
@@ -31,12 +33,12 @@ describe("the installer hash table", () => {
 });
 
 describe("the local stack and the lab kit's stand-in installer", () => {
-  it("pins the sha256 of the stand-in the kit builds from its committed script", () => {
-    const script = readFileSync(join(PROJECT_DIR, "src/local/images/kit-mirror/conda-standin-installer.sh"), "utf8");
-    // build-mirror.sh publishes it as `sed "s/__PRODUCT__/Miniconda3/g"` of that file.
-    const standin = createHash("sha256").update(script.replace(/__PRODUCT__/g, "Miniconda3")).digest("hex");
+  it("pins the sha256 of the stand-in the kit's Python mirror builds from its committed script and pip's pinned wheel", async () => {
+    // kit-python.ts publishes the template with pip's wheel (sha256-pinned, from PyPI) as payload.
+    const pip = readFileSync((await fetchWheels([PIP_WHEEL])).get(PIP_WHEEL.file) ?? "");
+    const standin = createHash("sha256").update(standinInstaller("Miniconda3", pip)).digest("hex");
     const conda = stackConfig("local").bootstrap.conda;
-    expect(conda).toMatchObject({ distribution: "miniconda", version: "latest", sha256: standin });
+    expect(conda).toMatchObject({ distribution: "miniconda", version: "latest", sha256: standin, mirror: { url: "http://python.berth.lab" } });
   });
 });
 

@@ -5,10 +5,12 @@
 #
 # Inputs, written by berth beside it (BERTH_ETC, default /etc/berth):
 #   bootstrap.conf    shell variables (see the defaults below)
-#   mirrors.list      "<part> <name> <url>" lines; parts: docker-ce installer conda pypi;
+#   mirrors.list      "<part> <name> <url>" lines; parts: docker-ce installer conda pypi registry;
 #                     docker-ce lines add the fingerprint of the key the repository is signed with
 #   keys/<fingerprint>.asc   signing keys berth ships (Docker's), never taken from a mirror
 #   daemon.json pip.conf condarc [environment.yml] [requirements.txt]
+#   pip.conf.N condarc.N   for the Nth fallback PyPI index / conda channel (N from 1), when the
+#                     chain has more than one (a cache first, the stack's mirrors after it)
 # Outputs: log /var/log/berth/bootstrap.log, status /var/lib/berth/status.json.
 # The commented source is in berth (src/bootstrap/script/); hosts get it without comments.
 set -Eeuo pipefail
@@ -35,7 +37,11 @@ CONDA_TOS=decline
 PHASE=starting
 ERRORS=()
 CHANGED=()
+# "<part> <name>" of mirrors that did not answer (the boot went on with the next one).
+UNREACHABLE=()
 declare -A USED=()
+# Origins (scheme://host:port) that did not even connect: later parts skip them without waiting.
+declare -A DEAD=()
 OS_ID="" OS_VERSION="" OS_CODENAME="" OS_FAMILY="" DOCKER_REPO="" EL_RELEASE=""
 DOCKER_INSTALLED_VERSION=""
 
@@ -58,8 +64,8 @@ write_status() {
   for part in ${USED[@]+"${!USED[@]}"}; do mirrors+="${mirrors:+,}$(json_str "$part"):$(json_str "${USED[$part]}")"; done
   mkdir -p "$BERTH_STATE"
   tmp=$(mktemp "$BERTH_STATE/.status.XXXXXX")
-  printf '{"phase":%s,"os":%s,"mirrors":{%s},"docker":{"version":%s,"registryMirrors":%s},"conda":{"prefix":%s,"env":%s},"changed":%s,"errors":%s,"updatedAt":%s}\n' \
-    "$(json_str "$PHASE")" "$(json_str "${OS_ID:+$OS_ID-$OS_VERSION}")" "$mirrors" \
+  printf '{"phase":%s,"os":%s,"mirrors":{%s},"unreachable":%s,"docker":{"version":%s,"registryMirrors":%s},"conda":{"prefix":%s,"env":%s},"changed":%s,"errors":%s,"updatedAt":%s}\n' \
+    "$(json_str "$PHASE")" "$(json_str "${OS_ID:+$OS_ID-$OS_VERSION}")" "$mirrors" "$(json_list ${UNREACHABLE[@]+"${UNREACHABLE[@]}"})" \
     "$(json_str "$DOCKER_INSTALLED_VERSION")" "$(json_list ${REGISTRY_MIRRORS[@]+"${REGISTRY_MIRRORS[@]}"})" \
     "$(json_str "$([[ $CONDA_ENABLED == 1 ]] && echo "$CONDA_PREFIX_DIR")")" "$(json_str "$CONDA_ENV_NAME")" \
     "$(json_list ${CHANGED[@]+"${CHANGED[@]}"})" "$(json_list ${ERRORS[@]+"${ERRORS[@]}"})" "$(json_str "$(date -u +%FT%TZ)")" >"$tmp"

@@ -58,9 +58,44 @@ curl_url() {
   curl --proto '=http,https' --proto-redir "$redir" "$@" "$url"
 }
 
-probe() { curl_url "$1" -fsSL -S --connect-timeout "${BERTH_PROBE_TIMEOUT:-5}" --max-time 20 -o /dev/null; }
+# scheme://host[:port] of a URL.
+url_origin() { local rest=${1#*://}; printf '%s://%s' "${1%%://*}" "${rest%%/*}"; }
 
-fetch() { curl_url "$1" -fsSL -S --connect-timeout 10 --retry 3 --retry-delay 2 --retry-connrefused -o "$2"; }
+# Whether URL's host did not connect earlier in this run: a dead cache costs one timeout, not one per part.
+is_dead() { [[ -n ${DEAD[$(url_origin "$1")]:-} ]]; }
+
+# After curl exit code RC for URL: no name, no connection or a timeout marks its host dead.
+mark_dead() { if (( $1 == 6 || $1 == 7 || $1 == 28 )); then DEAD[$(url_origin "$2")]=1; fi; }
+
+probe() {
+  local rc=0
+  curl_url "$1" -fsSL -S --connect-timeout "${BERTH_PROBE_TIMEOUT:-5}" --max-time 20 -o /dev/null || rc=$?
+  mark_dead "$rc" "$1"
+  return "$rc"
+}
+
+fetch() {
+  local rc=0
+  curl_url "$1" -fsSL -S --connect-timeout 10 --retry 3 --retry-delay 2 --retry-connrefused -o "$2" || rc=$?
+  mark_dead "$rc" "$1"
+  return "$rc"
+}
+
+# Sets PICKED_INDEX (its place in the chain, from 0) and PICKED_NAME to the first PART mirror
+# whose URL+SUFFIX answers. A lone mirror is taken without a probe; returns 1 when none answers.
+PICKED_INDEX="" PICKED_NAME=""
+pick_part() {
+  local part=$1 suffix=$2 name url i=0 n
+  n=$(mirrors_for "$part" | grep -c .) || true
+  while read -r name url _; do
+    [[ -n $name ]] || continue
+    if (( n == 1 )) || { ! is_dead "$url" && probe "${url%/}$suffix"; }; then PICKED_INDEX=$i; PICKED_NAME=$name; return 0; fi
+    log "$part mirror $name ($url) did not answer; trying the next"
+    UNREACHABLE+=("$part $name")
+    i=$((i + 1))
+  done < <(mirrors_for "$part")
+  return 1
+}
 
 # Sets PICKED_NAME, PICKED_URL and PICKED_KEY to the first docker-ce mirror that answers for this OS.
 PICKED_NAME="" PICKED_URL="" PICKED_KEY=""
@@ -68,8 +103,9 @@ pick_docker_mirror() {
   local name url key tried=""
   while read -r name url key; do
     [[ -n $name ]] || continue
-    if probe "$(probe_url "$url")"; then PICKED_NAME=$name; PICKED_URL=$url; PICKED_KEY=$key; return 0; fi
+    if ! is_dead "$url" && probe "$(probe_url "$url")"; then PICKED_NAME=$name; PICKED_URL=$url; PICKED_KEY=$key; return 0; fi
     log "mirror $name ($url) did not answer for $OS_ID $OS_VERSION; trying the next"
+    UNREACHABLE+=("docker-ce $name")
     tried+="${tried:+, }$name ($url)"
   done < <(mirrors_for docker-ce)
   die "no docker-ce mirror answered for $OS_ID $OS_VERSION: ${tried:-none configured}"

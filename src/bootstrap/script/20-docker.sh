@@ -134,7 +134,26 @@ install_docker() {
   fi
   wait_for_docker
   verify_registry_mirrors
+  pick_registry
   log "docker-ce $DOCKER_INSTALLED_VERSION from $name"
+}
+
+# Records the first registry mirror that answers /v2/ (any HTTP status: 401 means it is there) as
+# the docker-hub source; dockerd itself tries them in order on every pull, then Docker Hub.
+pick_registry() {
+  local name url code
+  USED[docker-hub]=docker.io
+  while read -r name url _; do
+    [[ -n $name ]] || continue
+    code=000
+    if ! is_dead "$url"; then
+      code=$(curl_url "${url%/}/v2/" -sS -o /dev/null -w '%{http_code}' --connect-timeout "${BERTH_PROBE_TIMEOUT:-5}" --max-time 20 2>/dev/null) || code=000
+    fi
+    if [[ $code =~ ^[1-4][0-9][0-9]$ ]]; then USED[docker-hub]=$name; return 0; fi
+    [[ $code != 000 ]] || DEAD[$(url_origin "$url")]=1
+    log "registry mirror $name ($url) did not answer; dockerd tries the next one on each pull"
+    UNREACHABLE+=("docker-hub $name")
+  done < <(mirrors_for registry)
 }
 
 verify_registry_mirrors() {

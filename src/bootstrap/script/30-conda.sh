@@ -29,12 +29,17 @@ install_conda() {
     arch=$(conda_arch); want=$(installer_sha256 "$arch"); tmp=$(mktemp -d); installer="$tmp/installer.sh"
     while read -r name url; do
       url=${url//@ARCH@/$arch}
+      if is_dead "$url"; then
+        log "installer mirror $name ($url) did not connect earlier; trying the next"; tried+="${tried:+, }$name ($url)"
+        UNREACHABLE+=("installer $name"); continue
+      fi
       if [[ -z $want && $url != https://* ]]; then check_installer "" "" "$name" "$url"; fi
       if fetch "$url" "$installer"; then
         check_installer "$installer" "$want" "$name" "$url"
         USED[installer]=$name; break
       fi
       log "installer mirror $name ($url) failed; trying the next"; tried+="${tried:+, }$name ($url)"
+      UNREACHABLE+=("installer $name")
     done < <(mirrors_for installer)
     [[ -n ${USED[installer]:-} ]] || die "no mirror served the $CONDA_DISTRIBUTION installer: ${tried:-none configured}"
     bash "$installer" -b -p "$CONDA_PREFIX_DIR"
@@ -42,8 +47,15 @@ install_conda() {
     echo "${USED[installer]}" >"$BERTH_STATE/mirror.installer"
     CHANGED+=("$CONDA_DISTRIBUTION")
   fi
-  install_if_changed "$BERTH_ETC/condarc" "$CONDA_PREFIX_DIR/.condarc" || true
-  USED[conda]=$(mirrors_for conda | awk 'NR == 1 { print $1 }')
+  local condarc="$BERTH_ETC/condarc"
+  if pick_part conda /; then
+    if (( PICKED_INDEX > 0 )); then condarc="$BERTH_ETC/condarc.$PICKED_INDEX"; fi
+    USED[conda]=$PICKED_NAME
+  else
+    USED[conda]=$(mirrors_for conda | awk 'NR == 1 { print $1 }')
+    log "warning: no conda channel mirror answered; .condarc names ${USED[conda]:-the default channels}"
+  fi
+  install_if_changed "$condarc" "$CONDA_PREFIX_DIR/.condarc" || true
   if [[ $CONDA_TOS == accept ]]; then
     export CONDA_PLUGINS_AUTO_ACCEPT_TOS=yes
     "$CONDA_PREFIX_DIR/bin/conda" tos accept --override-channels --channel https://repo.anaconda.com/pkgs/main \
@@ -86,8 +98,16 @@ conda_env() {
   fi
 }
 
+# /etc/pip.conf names the first PyPI index that answers (pip itself does not fall back).
 configure_pip() {
   phase pip
-  install_if_changed "$BERTH_ETC/pip.conf" /etc/pip.conf || true
-  USED[pypi]=$(mirrors_for pypi | awk 'NR == 1 { print $1 }')
+  local conf="$BERTH_ETC/pip.conf"
+  if pick_part pypi /pip/; then
+    if (( PICKED_INDEX > 0 )); then conf="$BERTH_ETC/pip.conf.$PICKED_INDEX"; fi
+    USED[pypi]=$PICKED_NAME
+  else
+    USED[pypi]=$(mirrors_for pypi | awk 'NR == 1 { print $1 }')
+    log "warning: no PyPI index answered; /etc/pip.conf names the first, ${USED[pypi]}"
+  fi
+  install_if_changed "$conf" /etc/pip.conf || true
 }

@@ -29,6 +29,7 @@ export async function create(inputs: TencentInstanceInputs): Promise<{ id: strin
     userData: inputs.userData, ...(inputs.userDataBase64 ? { userDataBase64: inputs.userDataBase64 } : {}),
     publicKey: inputs.publicKey, sshCidrs: inputs.sshCidrs, appPorts: inputs.appPorts,
     appUdpPorts: inputs.appUdpPorts ?? [], appCidrs: inputs.appCidrs, bandwidthOut: inputs.bandwidthOut, systemDiskGb: inputs.systemDiskGb,
+    privatePorts: inputs.privatePorts ?? [], privateCidrs: inputs.privateCidrs ?? [],
     ...(lab ? { shared: { securityGroupId: inputs.securityGroupId!, keyId: inputs.keyId! } } : {}),
     ...(inputs.expiresAt !== undefined ? { expiresAt: inputs.expiresAt } : {}),
   });

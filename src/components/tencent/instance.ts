@@ -38,6 +38,9 @@ export interface InstanceSpec {
   appPorts: number[];
   appUdpPorts: number[];
   appCidrs: string[];
+  /** TCP ports open only to privateCidrs (a cache host's port 80 to the VPC). */
+  privatePorts?: number[];
+  privateCidrs?: string[];
   /** Outbound bandwidth cap in Mbps; a public IP is assigned when > 0. */
   bandwidthOut: number;
   systemDiskGb: number;

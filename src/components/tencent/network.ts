@@ -3,6 +3,7 @@
 // them; a loopback-bound port is never passed here, see ports.ts) from the app CIDRs, everything out.
 import type { TencentApi } from "./client.js";
 import type { InstanceSpec } from "./instance.js";
+import { privateIngressRules } from "./private-ports.js";
 
 export async function createSecurityGroup(api: TencentApi, spec: Pick<InstanceSpec, "name">, tag: string): Promise<string> {
   const out = (await api.call("CreateSecurityGroup", () =>
@@ -15,7 +16,7 @@ export async function createSecurityGroup(api: TencentApi, spec: Pick<InstanceSp
 }
 
 /** The ingress rules of a host: SSH from sshCidrs, each app port (with its protocol) from appCidrs. */
-export function ingressRules(spec: Pick<InstanceSpec, "sshCidrs" | "appPorts" | "appUdpPorts" | "appCidrs">) {
+export function ingressRules(spec: Pick<InstanceSpec, "sshCidrs" | "appPorts" | "appUdpPorts" | "appCidrs" | "privatePorts" | "privateCidrs">) {
   // The API takes IPv4 ranges in CidrBlock and IPv6 ranges in Ipv6CidrBlock (one of them per rule).
   const block = (cidr: string) => (cidr.includes(":") ? { Ipv6CidrBlock: cidr } : { CidrBlock: cidr });
   const rule = (protocol: "TCP" | "UDP", port: number, cidr: string, what: string) => ({ Protocol: protocol, Port: String(port), ...block(cidr), Action: "ACCEPT", PolicyDescription: what });
@@ -23,6 +24,7 @@ export function ingressRules(spec: Pick<InstanceSpec, "sshCidrs" | "appPorts" | 
     ...spec.sshCidrs.map((c) => rule("TCP", 22, c, "ssh")),
     ...spec.appPorts.flatMap((p) => spec.appCidrs.map((c) => rule("TCP", p, c, `app ${p}`))),
     ...spec.appUdpPorts.flatMap((p) => spec.appCidrs.map((c) => rule("UDP", p, c, `app ${p}/udp`))),
+    ...privateIngressRules(spec),
   ];
 }
 

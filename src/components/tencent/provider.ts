@@ -42,6 +42,9 @@ export interface TencentInstanceInputs {
   /** App ports opened for UDP (absent in states written before berth opened UDP ports as UDP). */
   appUdpPorts?: number[];
   appCidrs: string[];
+  /** TCP ports open only to privateCidrs (absent in states written before berth had caches). */
+  privatePorts?: number[];
+  privateCidrs?: string[];
   bandwidthOut: number;
   systemDiskGb: number;
   secretId?: string;
@@ -69,10 +72,10 @@ export interface TencentInstanceOutputs extends TencentInstanceInputs {
 
 const REPLACE_KEYS = [
   "region", "zone", "imageId", "instanceType", "userData", "publicKey", "instanceName",
-  "sshCidrs", "appPorts", "appUdpPorts", "appCidrs", "bandwidthOut", "systemDiskGb",
+  "sshCidrs", "appPorts", "appUdpPorts", "appCidrs", "bandwidthOut", "systemDiskGb", "privatePorts", "privateCidrs",
 ] as const;
 /** What an input absent from an older state stands for. */
-const DEFAULTS: Partial<Record<keyof TencentInstanceInputs, unknown>> = { appUdpPorts: [] };
+const DEFAULTS: Partial<Record<keyof TencentInstanceInputs, unknown>> = { appUdpPorts: [], privatePorts: [], privateCidrs: [] };
 /** Mirrors host-ops.ts (kept here so diff loads nothing). */
 const NETWORK_KEYS: readonly string[] = ["publicKey", "sshCidrs", "appPorts", "appUdpPorts", "appCidrs"];
 const UPDATE_KEYS = ["secretId", "secretKey", "endpoint", "expiresAt"] as const;
@@ -127,6 +130,9 @@ export interface TencentInstanceArgs {
   appPorts?: pulumi.Input<pulumi.Input<number>[]>;
   appUdpPorts?: pulumi.Input<pulumi.Input<number>[]>;
   appCidrs?: pulumi.Input<pulumi.Input<string>[]>;
+  /** TCP ports open only to privateCidrs (a cache host's port 80 to the VPC). */
+  privatePorts?: pulumi.Input<pulumi.Input<number>[]>;
+  privateCidrs?: pulumi.Input<pulumi.Input<string>[]>;
   bandwidthOut?: pulumi.Input<number>;
   systemDiskGb?: pulumi.Input<number>;
   /** From `tencentcloud:secretId` / `tencentcloud:secretKey` config; omitted → provider env. Stored as secrets. */
@@ -154,6 +160,7 @@ export class TencentInstance extends pulumi.dynamic.Resource {
       region: args.region, zone: args.zone, imageId: args.imageId, instanceType: args.instanceType,
       userData: args.userData, userDataBase64: args.userDataBase64, publicKey: args.publicKey, instanceName: args.instanceName ?? name,
       sshCidrs: args.sshCidrs ?? ["0.0.0.0/0"], appPorts: args.appPorts ?? [], appUdpPorts: args.appUdpPorts ?? [], appCidrs: args.appCidrs ?? ["0.0.0.0/0"],
+      privatePorts: args.privatePorts ?? [], privateCidrs: args.privateCidrs ?? [],
       bandwidthOut: args.bandwidthOut ?? 10, systemDiskGb: args.systemDiskGb ?? 50,
       secretId: secret(args.secretId), secretKey: secret(args.secretKey), endpoint: args.endpoint,
       securityGroupId: args.securityGroupId, keyId: args.keyId, expiresAt: args.expiresAt,

@@ -2,6 +2,7 @@
 import type { z } from "zod";
 import { section } from "../fields.js";
 import { DEFAULT_INSTALLER_VERSION } from "../installers.js";
+import { cacheUse } from "./cache.js";
 import { condaSchema, pipSchema } from "./conda.js";
 import { dockerSchema } from "./docker.js";
 import { mirrorChain } from "./mirror-ref.js";
@@ -12,6 +13,8 @@ export const bootstrapSchema = section({
   docker: dockerSchema,
   conda: condaSchema,
   pip: pipSchema,
+  /** A berth cache this host uses first in every chain (`http://10.0.0.5`). */
+  cache: cacheUse.optional(),
 }).default({
   mirror: ["official"],
   docker: { registryMirrors: [], insecureRegistries: [], users: [], logRotation: { maxSize: "10m", maxFile: 3 }, daemon: {}, allowUnauthenticatedTcp: false },
