@@ -2,7 +2,7 @@
 // trace: no SSH key, a public key given as the identity, a key with a passphrase, a bad --host,
 // a host key that does not match the stack's pin (against a real sshd).
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -33,6 +33,7 @@ describe("berth deploy on a user's first mistakes", () => {
   });
   afterAll(async () => {
     await sshd.stop();
+    rmSync(dir, { recursive: true, force: true }); // holds a private key
   });
 
   it("no SSH key on the machine: one line naming where it looked and how to make one", () => {

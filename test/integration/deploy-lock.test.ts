@@ -2,21 +2,21 @@
 // release; the lock outlives a dropped connection; a lock whose holder vanished (a killed
 // `berth deploy`) is reported with holder and age, refused by the next deploy, and broken.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { hostname, tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { deploy } from "../../src/deploy/deploy.js";
 import type { Executor } from "../../src/deploy/executor.js";
 import type { SshExecutor } from "../../src/deploy/ssh.js";
 import { kitInfo } from "../../src/local/kit.js";
 import { destroyVm, type LocalVm } from "../../src/local/vm.js";
 import { PROJECT_DIR } from "../helpers/config.js";
-import { KEYS, appPlan, bootDeployHost, executor } from "./deploy-helpers.js";
-import { sh } from "./helpers.js";
+import { KEYS, appPlan, bootDeployHost, executor, removeKnownHosts } from "./deploy-helpers.js";
+import { sh, testVmName } from "./helpers.js";
 
-const NAME = "dep-lock";
+const NAME = testVmName("deploy-lock");
 const kit = kitInfo();
 let vm: LocalVm;
 const opened: SshExecutor[] = [];
@@ -63,6 +63,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const ex of opened) await ex.close();
   await destroyVm(NAME);
+  removeKnownHosts();
 });
 
 describe("the deploy lock on a real VM", () => {
@@ -110,6 +111,7 @@ describe("the deploy lock on a real VM", () => {
 
   it("a lock whose holder was killed is reported with holder and age, stops the next deploy, and berth lock break removes it", async () => {
     const dir = mkdtempSync(join(tmpdir(), "berth-lock-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true })); // holds a private key
     const identity = join(dir, "id");
     writeFileSync(identity, KEYS.private, { mode: 0o600 });
     const stack = (image: string) => {

@@ -2,11 +2,11 @@
 // [REDACTED] (library and CLI); the registry login and secret env leave nothing on the host's
 // disk, after a success, a rollback and a delete; a value starting with `-` is never an option.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { appSchema } from "../../src/config/sections/app.js";
 import { appDeploymentProvider, splitAppSecrets } from "../../src/components/app-deployment.js";
 import { docker, lock as lockCmd } from "../../src/deploy/commands.js";
@@ -18,10 +18,10 @@ import type { SshExecutor } from "../../src/deploy/ssh.js";
 import { kitInfo } from "../../src/local/kit.js";
 import { destroyVm, type LocalVm } from "../../src/local/vm.js";
 import { PROJECT_DIR } from "../helpers/config.js";
-import { KEYS, appPlan, bootDeployHost, executor } from "./deploy-helpers.js";
-import { sh } from "./helpers.js";
+import { KEYS, appPlan, bootDeployHost, executor, removeKnownHosts } from "./deploy-helpers.js";
+import { sh, testVmName } from "./helpers.js";
 
-const NAME = "dep-secrets";
+const NAME = testVmName("deploy-secrets");
 const SECRET = "sup3r-s3cret-v@lue";
 const kit = kitInfo();
 let vm: LocalVm;
@@ -43,6 +43,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await ex.close();
   await destroyVm(NAME);
+  removeKnownHosts();
 });
 
 describe("secrets on the way out and on the host", () => {
@@ -60,6 +61,7 @@ describe("secrets on the way out and on the host", () => {
 
   it("the same through berth deploy, the secret from BERTH_SECRET_ENV_*: stderr and the table say [REDACTED]", async () => {
     const dir = mkdtempSync(join(tmpdir(), "berth-secrets-"));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true })); // holds a private key
     const identity = join(dir, "id");
     writeFileSync(identity, KEYS.private, { mode: 0o600 });
     const file = join(dir, "Pulumi.leaky.yaml");
