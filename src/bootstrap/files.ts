@@ -21,11 +21,24 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(sort(value), null, 2) + "\n";
 }
 
+/** The socket the docker CLI, berth's deploy and the bootstrap's own checks talk to. */
+export const LOCAL_DOCKER_SOCKET = "unix:///var/run/docker.sock";
+const LOCAL_SOCKETS = [LOCAL_DOCKER_SOCKET, "unix:///run/docker.sock", "fd://"];
+
+/** `daemon.hosts`, keeping the local socket when the stack lists only other listeners. */
+export function daemonHosts(cfg: StackConfig): string[] {
+  const hosts = Array.isArray(cfg.bootstrap.docker.daemon.hosts) ? (cfg.bootstrap.docker.daemon.hosts as string[]) : [];
+  if (hosts.length === 0 || hosts.some((h) => LOCAL_SOCKETS.includes(h))) return hosts;
+  return [LOCAL_DOCKER_SOCKET, ...hosts];
+}
+
 export function daemonJson(cfg: StackConfig): string {
   const d = cfg.bootstrap.docker;
   const mirrors = cfg.mirrors.registryMirrors;
   const insecure = [...new Set([...d.insecureRegistries, ...mirrors.filter((m) => m.insecure).map((m) => new URL(m.url).host)])].sort();
   const out: Record<string, unknown> = { ...d.daemon };
+  const hosts = daemonHosts(cfg);
+  if (hosts.length > 0) out.hosts = hosts;
   if (mirrors.length > 0) out["registry-mirrors"] = mirrors.map((m) => m.url);
   if (insecure.length > 0) out["insecure-registries"] = insecure;
   if (d.logRotation !== false) {
@@ -118,6 +131,8 @@ export function bootstrapConf(cfg: StackConfig): string {
     ["DOCKER_VERSION_PIN", shQuote(d.version ?? "")],
     ["DOCKER_USERS", arr(users)],
     ["REGISTRY_MIRRORS", arr(cfg.mirrors.registryMirrors.map((m) => m.url))],
+    // daemon.json sets hosts: dockerd must start without the unit's -H fd:// (a systemd drop-in).
+    ...(daemonHosts(cfg).length > 0 ? [["DOCKER_HOSTS_SET", "1"] as [string, string]] : []),
     ["CONDA_ENABLED", c.enabled ? "1" : "0"],
     ["CONDA_DISTRIBUTION", shQuote(c.distribution)],
     ["CONDA_SHA256_X86_64", shQuote(installerHashes(c).x86_64 ?? "")],

@@ -47,7 +47,8 @@ export function hostFiles(cfg: StackConfig): HostFile[] {
   files.push(...fallbackFiles(cfg).map((f) => etc(f.name, f.content)));
   if (cfg.files.condaEnv) files.push(etc("environment.yml", cfg.files.condaEnv.yaml));
   if (cfg.files.requirements !== undefined) files.push(etc("requirements.txt", cfg.files.requirements));
-  for (const fpr of [...new Set(cfg.mirrors.dockerCe.map((m) => m.key))].sort()) {
+  const shipsKeys = BUDGETS[cfg.host.provider]?.shipsKeys ?? true;
+  for (const fpr of shipsKeys ? [...new Set(cfg.mirrors.dockerCe.map((m) => m.key))].sort() : []) {
     const key = shippedKey(fpr);
     if (key !== undefined) files.push(etc(`keys/${fpr}.asc`, key));
   }

@@ -68,12 +68,24 @@ async function run(inputs: AppDeploymentInputs, pin: HostPin): Promise<{ release
   }
 }
 
+/**
+ * A failed deploy as `pulumi up` shows it: the error with berth's diagnosis from the catalogue
+ * appended (Docker Hub's pull limit, a refused registry login, …), as `berth deploy` prints it.
+ */
+export function explainedDeployError(e: unknown): Error {
+  const { explain } = berthRequire("diagnose/explain.ts") as typeof import("../diagnose/explain.js");
+  const message = e instanceof Error ? e.message : String(e);
+  return new Error(message + explain(message));
+}
+
 /** The parts of a target that name the host; a changed pin alone is an update, not a new host. */
 const hostOf = (t: SshTargetInput) => JSON.stringify([t.host, t.port, t.user]);
 
 export class AppDeploymentProvider implements pulumi.dynamic.ResourceProvider {
   async create(inputs: AppDeploymentInputs): Promise<pulumi.dynamic.CreateResult<AppDeploymentOutputs>> {
-    const r = await run(inputs, hostPin(inputs.target.hostKeyFingerprint, undefined));
+    const r = await run(inputs, hostPin(inputs.target.hostKeyFingerprint, undefined)).catch((e: unknown) => {
+      throw explainedDeployError(e);
+    });
     return { id: `${inputs.target.host}:${inputs.target.port}/${inputs.app.name}`, outs: { ...inputs, ...r, providerFormat: PROVIDER_FORMAT } };
   }
 
@@ -93,7 +105,9 @@ export class AppDeploymentProvider implements pulumi.dynamic.ResourceProvider {
     if (staleProvider(olds) && (hostOf(olds.target) !== hostOf(news.target) || olds.app.name !== news.app.name || (same(olds.app, news.app) && same(olds.secrets, news.secrets) && same(olds.target, news.target))))
       return { outs: { ...olds, providerFormat: PROVIDER_FORMAT } };
     // The key of the last deploy: recorded, or (in a state from before seenHostKey) the pin it used.
-    const r = await run(news, hostPin(news.target.hostKeyFingerprint, olds.seenHostKey || olds.target.hostKeyFingerprint || undefined));
+    const r = await run(news, hostPin(news.target.hostKeyFingerprint, olds.seenHostKey || olds.target.hostKeyFingerprint || undefined)).catch((e: unknown) => {
+      throw explainedDeployError(e);
+    });
     return { outs: { ...news, ...r, providerFormat: PROVIDER_FORMAT } };
   }
 

@@ -1,9 +1,8 @@
 /**
  * Where dockerd listens (`daemon.hosts`). A TCP listener without TLS client verification gives
- * root on the host to anyone who reaches the port, so it needs a deliberate opt-in; and
- * docker-ce's systemd unit already passes `-H fd://`, which dockerd refuses to combine with
- * `hosts` in daemon.json ("the following directives are specified both as a flag and in the
- * configuration file: hosts") — dockerd would not start.
+ * root on the host to anyone who reaches the port, so it needs a deliberate opt-in. (docker-ce's
+ * systemd unit passes `-H fd://`, which dockerd refuses next to `hosts` in daemon.json; the
+ * bootstrap starts dockerd through a drop-in without it when hosts are set: see files.ts.)
  */
 import type { Problem } from "./plan.js";
 import type { DockerInput } from "./sections/docker.js";
@@ -30,11 +29,5 @@ export function daemonListenProblems(docker: DockerInput): Problem[] {
       });
     }
   });
-  if (hosts.length > 0) {
-    out.push({
-      path: [...DAEMON, "hosts"],
-      message: "docker-ce's systemd unit starts dockerd with -H fd://, and dockerd refuses to start when daemon.json sets hosts as well — berth's bootstrap keeps that unit; reach the API over SSH instead (DOCKER_HOST=ssh://user@host)",
-    });
-  }
   return out;
 }

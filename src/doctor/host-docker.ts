@@ -4,8 +4,14 @@ import type { Finding } from "../diagnose/types.js";
 import { lines, type HostFacts } from "./host-facts.js";
 import { check, type Check } from "./report.js";
 
-/** Entries dockerd's journal can show. */
-const PULL_ERRORS = ["hub-rate-limit", "hub-mirror-closed", "hub-unreachable", "registry-login-failed", "registry-insecure", "image-not-found", "daemon-json-invalid"];
+/** Entries dockerd's journal can show about pulls. */
+const PULL_ERRORS = ["hub-rate-limit", "hub-mirror-closed", "hub-unreachable", "registry-login-failed", "registry-insecure", "image-not-found"];
+/**
+ * Why dockerd does not run, from `docker info` and the journal. Only while it is down: a host
+ * whose dockerd runs now has got past any start the journal shows failing (a first boot with
+ * daemon.json hosts fails the package's own start before berth's drop-in is in place).
+ */
+const DOWN = ["docker-down", "docker-permission-denied", "daemon-json-invalid", "daemon-hosts-conflict"];
 
 export function dockerCheck(f: HostFacts): Check {
   const access = f.sections["docker-access"] ?? "absent";
@@ -18,7 +24,7 @@ export function dockerCheck(f: HostFacts): Check {
   const denied = kind === "direct" ? [] : match(rest.join(" "), { only: ["docker-permission-denied"] });
   const [version, driver] = info.split("|");
   if (driver === undefined) {
-    const found = match(info, { only: ["docker-down", "docker-permission-denied", "daemon-json-invalid"] });
+    const found = match([info, ...journalMessages(f.sections.journal)].join("\n"), { only: DOWN });
     return check("docker", "docker.down", {}, found, found.length > 0 ? {} : { unrecognised: lines(info) });
   }
   const findings: Finding[] = [...denied.map((d) => ({ ...d, params: { ...d.params, user: f.user } }))];
@@ -64,8 +70,11 @@ function journalMessages(text: string | undefined): string[] {
   });
 }
 
+/** dockerd refusing its configuration: the docker check's business while dockerd is down, history once it runs. */
+const CONFIG_REFUSED = /unable to configure the Docker daemon/;
+
 export function pullsCheck(f: HostFacts): Check {
-  const msgs = journalMessages(f.sections.journal);
+  const msgs = journalMessages(f.sections.journal).filter((m) => !CONFIG_REFUSED.test(m));
   if (msgs.length === 0) return check("pulls", "pulls.ok", {}, [], { status: f.sections["docker-access"] === "absent" ? "skip" : "ok" });
   // A login that works now makes an older refused one in the journal history, not a problem.
   const server = f.app?.registry?.server;

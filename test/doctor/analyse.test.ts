@@ -178,3 +178,22 @@ describe("a host whose evidence run did not finish", () => {
     expect(r.checks).toEqual([{ id: "ssh", status: "fail", summary: "ssh.partial", params: { user: "root" }, findings: [], unrecognised: ["exit 127", "sh: 1: bash: not found"] }]);
   });
 });
+
+describe("dockerd refusing its configuration, from its journal", () => {
+  // Recorded on a local VM: daemon.json with hosts written by hand, next to the unit's -H fd://.
+  const JOURNAL = "2026-11-27T17:17:22+0000 d2-scratch dockerd[3449]: unable to configure the Docker daemon with file /etc/docker/daemon.json: the following directives are specified both as a flag and in the configuration file: hosts: (from flag: [fd://], from file: [unix:///var/run/docker.sock tcp://0.0.0.0:2375])";
+  const DOWN = { "docker-access": "none Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?", docker: "Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?" };
+
+  it("explains why dockerd is down, in the docker check", () => {
+    const checks = analyseHost(facts({ ...DOWN, journal: JOURNAL }));
+    expect(byId(checks, "docker")?.findings.map((f) => [f.id, f.params])).toEqual([["daemon-hosts-conflict", { flag: "fd://", file: "unix:///var/run/docker.sock tcp://0.0.0.0:2375" }]]);
+    expect(byId(checks, "pulls")?.status).not.toBe("fail");
+    expect(byId(checks, "pulls")?.unrecognised).toBeUndefined();
+  });
+
+  it("is history once dockerd runs (a first boot with hosts fails the package's own start before berth's drop-in)", () => {
+    const checks = analyseHost(facts({ journal: JOURNAL }));
+    expect(ids(checks)).toEqual([]);
+    expect(checks.filter((c) => c.status !== "ok").map((c) => c.id)).toEqual([]);
+  });
+});

@@ -59,6 +59,22 @@ describe("the matcher over recorded evidence", () => {
     expect(match(RECORDED["mirror-forbidden"]?.text ?? "").map((f) => f.id)).toEqual(["mirror-forbidden"]);
   });
 
+  it("a refusal the bootstrap explains outranks the general entry the same lines also match", () => {
+    expect(match(RECORDED["redirect-off-tls"]?.text ?? "").map((f) => f.id)).toEqual(["redirect-off-tls"]);
+    expect(match(RECORDED["daemon-hosts-conflict"]?.text ?? "").map((f) => f.id)).toEqual(["daemon-hosts-conflict"]);
+  });
+
+  it("recognises the bootstrap's own words for a held lock and a mirror that failed apt-get update (as the doctor VM cases produce them)", () => {
+    const waiting = match("2026-11-27T17:39:42Z berth: waiting for /var/lib/apt/lists/lock, held by process 3633 (python3)");
+    expect(waiting).toEqual([expect.objectContaining({ id: "dpkg-locked", params: { lock: "/var/lib/apt/lists/lock", pid: "3633", process: "python3" } })]);
+    const gaveUp = match("2026-11-27T17:39:45Z berth: FAILED: /var/lib/apt/lists/lock is still held by process 3633 (python3) after 3 s");
+    expect(gaveUp).toEqual([expect.objectContaining({ id: "dpkg-locked", params: { lock: "/var/lib/apt/lists/lock", pid: "3633", process: "python3" } })]);
+    const down = match(`W: Failed to fetch http://d2-scratch-standin.berth.lab/flaky/docker-ce/linux/debian/dists/bookworm/InRelease  503  Service Unavailable [IP: 172.18.0.20 80]
+W: Some index files failed to download. They have been ignored, or old ones used instead.
+2026-11-27T17:46:54Z berth: FAILED: apt-get update could not fetch docker-ce's index from flaky: W: Failed to fetch http://d2-scratch-standin.berth.lab/flaky/docker-ce/linux/debian/dists/bookworm/InRelease  503  Service Unavailable [IP: 172.18.0.20 80]`);
+    expect(down).toEqual([expect.objectContaining({ id: "mirror-unreachable", params: { mirror: "flaky", url: "http://d2-scratch-standin.berth.lab/flaky/docker-ce/linux/debian/dists/bookworm/InRelease" } })]);
+  });
+
   it("recognises nothing in a failure it does not know", () => {
     expect(match("2026-11-27T16:00:00Z berth: FAILED: frobnicator: quantum flux misaligned (E42)")).toEqual([]);
     expect(explain("frobnicator: quantum flux misaligned (E42)")).toBe("");

@@ -51,8 +51,31 @@ E: Some index files failed to download. They have been ignored, or old ones used
     params: { url: "http://doc-standin.berth.lab/stale/linux/debian/dists/bookworm/stable/binary-amd64/Packages.gz" },
   },
   "installer-checksum": {
-    text: `${T} FAILED: the miniconda installer from tuna (https://mirrors.tuna.tsinghua.edu.cn/anaconda/miniconda/Miniconda3-py312_24.11.1-0-Linux-x86_64.sh) does not match sha256 0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f9`,
-    params: { mirror: "tuna", distribution: "miniconda" },
+    text: `2026-11-27T17:46:26Z berth: phase: conda
+2026-11-27T17:46:26Z berth: FAILED: the miniconda installer from moved (http://d2-scratch-standin.berth.lab/moved/anaconda/miniconda/Miniconda3-latest-Linux-x86_64.sh) has sha256 2f151a9c43be6876e7ffd23f7fac7740667cd5a1d865eafc3b4f9b283d6c8ea2, not the expected 42aca7fa84fa53c539176e2a276982020f16f95ff415a9e2bc75bf4cf2bbe3a5 — it is not the installer the stack pins (tampered with, or another upload under the same name); berth did not run it`,
+    params: { distribution: "miniconda", mirror: "moved", got: "2f151a9c43be6876e7ffd23f7fac7740667cd5a1d865eafc3b4f9b283d6c8ea2", want: "42aca7fa84fa53c539176e2a276982020f16f95ff415a9e2bc75bf4cf2bbe3a5" },
+  },
+  "installer-unverified": {
+    text: `2026-11-27T17:46:31Z berth: phase: conda
+2026-11-27T17:46:31Z berth: FAILED: refusing the miniconda installer from labkit (http://mirror.berth.lab/anaconda/miniconda/Miniconda3-latest-Linux-x86_64.sh): plain HTTP and no sha256 to check it — set berth:bootstrap.conda.sha256, pin a version berth knows, or use an https mirror`,
+    params: { distribution: "miniconda", mirror: "labkit", url: "http://mirror.berth.lab/anaconda/miniconda/Miniconda3-latest-Linux-x86_64.sh" },
+  },
+  "redirect-off-tls": {
+    text: `2026-11-27T17:46:39Z berth: phase: conda
+curl: (1) Protocol "http" not supported or disabled in libcurl
+2026-11-27T17:46:39Z berth: installer mirror campus (https://d2-scratch-standin.berth.lab/to-http/anaconda/miniconda/Miniconda3-latest-Linux-x86_64.sh) failed; trying the next
+2026-11-27T17:46:39Z berth: FAILED: no mirror served the miniconda installer: campus (https://d2-scratch-standin.berth.lab/to-http/anaconda/miniconda/Miniconda3-latest-Linux-x86_64.sh)`,
+    params: { protocol: "http", mirror: "campus", url: "https://d2-scratch-standin.berth.lab/to-http/anaconda/miniconda/Miniconda3-latest-Linux-x86_64.sh" },
+  },
+  "docker-key-unexpected": {
+    text: `2026-11-27T17:46:12Z berth: phase: docker
+2026-11-27T17:46:12Z berth: FAILED: the docker-ce signing key from resynced (http://d2-scratch-standin.berth.lab/resigned/docker-ce/linux/debian/gpg) is 06C92374F8B865AE4F6F96EBFE845030FE2327F8, not the expected BFA803565EC5A632A51D5C8D22BDA605CDEF55B1 — berth trusts no other key for this mirror and installed nothing from it (if its key changed on purpose, pin the new fingerprint in dockerCeKeyFingerprint)`,
+    params: { source: "resynced (http://d2-scratch-standin.berth.lab/resigned/docker-ce/linux/debian/gpg)", found: "06C92374F8B865AE4F6F96EBFE845030FE2327F8", want: "BFA803565EC5A632A51D5C8D22BDA605CDEF55B1" },
+  },
+  "docker-key-swap": {
+    text: `2026-11-27T17:46:18Z berth: phase: docker
+2026-11-27T17:46:19Z berth: FAILED: docker-ce mirror docker-copy is signed with key 9DC858229FC7DD38854AE2D88D81803C0EBFCD88, but this host already trusts key BFA803565EC5A632A51D5C8D22BDA605CDEF55B1 in /etc/apt/keyrings/docker.gpg — berth never replaces a trusted signing key; if the new key is intended, remove /etc/apt/keyrings/docker.gpg on the host and run the bootstrap again`,
+    params: { mirror: "docker-copy", want: "9DC858229FC7DD38854AE2D88D81803C0EBFCD88", have: "BFA803565EC5A632A51D5C8D22BDA605CDEF55B1", keyring: "/etc/apt/keyrings/docker.gpg" },
   },
   "installer-missing": {
     text: `curl: (22) The requested URL returned error: 404
@@ -104,6 +127,11 @@ ${T} FAILED: docker-ce version 20.10: no single match on labkit (apt-cache madis
   "daemon-json-invalid": {
     text: `unable to configure the Docker daemon with file /etc/docker/daemon.json: the following directives don't match any configuration option: registry-mirror`,
     params: { file: "/etc/docker/daemon.json" },
+  },
+  "daemon-hosts-conflict": {
+    text: `2026-11-27T17:17:22+0000 d2-scratch dockerd[3449]: unable to configure the Docker daemon with file /etc/docker/daemon.json: the following directives are specified both as a flag and in the configuration file: hosts: (from flag: [fd://], from file: [unix:///var/run/docker.sock tcp://0.0.0.0:2375])
+ERROR: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?`,
+    params: { flag: "fd://", file: "unix:///var/run/docker.sock tcp://0.0.0.0:2375" },
   },
   "docker-down": {
     text: `Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?`,

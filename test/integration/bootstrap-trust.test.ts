@@ -3,7 +3,7 @@
 // user-data as Tencent hosts get it. One VM for all of it (each docker-ce install costs ~30 s
 // of dpkg), driven the way berth drives hosts: cloud-init first, then the same files and
 // script again, as the SSH delivery to an existing server does.
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,7 +17,7 @@ import { KIT_MIRROR_KEY_FINGERPRINT as KIT } from "../../src/local/kit.js";
 import { LAB_NETWORK, waitHttp } from "../../src/local/lab-net.js";
 import { createVm, destroyVm, LocalVmError } from "../../src/local/vm.js";
 import { PROJECT_DIR } from "../helpers/config.js";
-import { sh } from "./helpers.js";
+import { sh, testVmName } from "./helpers.js";
 
 const STACK = parse(readFileSync(join(PROJECT_DIR, "stacks/Pulumi.local.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> };
 const STANDIN_SHA = "42aca7fa84fa53c539176e2a276982020f16f95ff415a9e2bc75bf4cf2bbe3a5";
@@ -27,8 +27,8 @@ const LOCAL = { ...STACK.config["berth:bootstrap"], conda: { ...KIT_CONDA, sha25
 const KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBerthIntegrationTestKeyNoPrivateHalf00 test";
 /** A throwaway key (test/fixtures/keys) that the rogue mirror serves in place of the kit's. */
 const OTHER = "06C92374F8B865AE4F6F96EBFE845030FE2327F8";
-const VM_NAME = `bs-trust-${randomBytes(3).toString("hex")}`;
-const ROGUE = { name: `bs-rogue-${randomBytes(3).toString("hex")}`, alias: "bs-rogue.berth.lab" };
+const VM_NAME = testVmName("bs-trust");
+const ROGUE = { name: testVmName("bs-rogue"), alias: `${testVmName("bs-rogue")}.berth.lab` };
 const ROGUE_URL = `http://${ROGUE.alias}`;
 const KIT_MIRROR = { url: "http://mirror.berth.lab", name: "labkit", dockerCeKeyFingerprint: KIT };
 const ROGUE_MIRROR = (key: string) => ({ url: ROGUE_URL, name: "bs-rogue", dockerCeKeyFingerprint: key });

@@ -5,10 +5,12 @@
  * 6-hour window).
  */
 import { expect } from "vitest";
+import { appDeploymentProvider, splitAppSecrets } from "../../src/components/app-deployment.js";
+import { appSchema } from "../../src/config/sections/app.js";
 import { deploy } from "../../src/deploy/deploy.js";
 import { explain } from "../../src/diagnose/explain.js";
 import { app, cli, finding, kit, PASSWORD, problems, says, ssh } from "./doctor-assert.js";
-import { localConfig, STANDIN_HOST, type Lab } from "./doctor-lab.js";
+import { KEYS, localConfig, STANDIN_HOST, type Lab } from "./doctor-lab.js";
 
 export const HOST_CASES: [string, (lab: Lab) => Promise<void>][] = [
   ["a healthy host gives a clean report (and `berth doctor` says so in Chinese under a Chinese locale)", async (lab) => {
@@ -71,6 +73,26 @@ export const HOST_CASES: [string, (lab: Lab) => Promise<void>][] = [
     }
     expect(problems(await lab.doctor(PASSWORD))).toEqual([]);
   }],
+  ["hosts written into daemon.json by hand: dockerd does not start, and doctor says why (and forgets it once dockerd runs)", async (lab) => {
+    const hosts = ["unix:///var/run/docker.sock", "tcp://0.0.0.0:2375"];
+    await lab.root(`cp /etc/docker/daemon.json /root/daemon.json.kept && python3 -c 'import json, sys; p = "/etc/docker/daemon.json"; d = json.load(open(p)); d["hosts"] = sys.argv[1:]; open(p, "w").write(json.dumps(d, indent=2))' ${hosts.join(" ")}; systemctl restart docker; true`);
+    try {
+      const h = await lab.doctor(PASSWORD);
+      expect(h.checks.find((c) => c.id === "docker")?.findings.map((x) => x.id)).toEqual(["daemon-hosts-conflict"]);
+      const f = finding(h, "docker", "daemon-hosts-conflict");
+      expect(f.params).toEqual({ flag: "fd://", file: hosts.join(" ") });
+      says(f,
+        { title: "dockerd refuses hosts in daemon.json next to the unit's -H fd://", fix: "Set the listeners in berth:bootstrap.docker.daemon.hosts (with berth:bootstrap.docker.allowUnauthenticatedTcp or TLS for tcp://) and run the bootstrap again: it adds the drop-in. Or by hand: remove hosts from /etc/docker/daemon.json, then sudo systemctl restart docker." },
+        { title: "dockerd 不接受 daemon.json 里的 hosts 和 systemd 单元的 -H fd:// 同时存在", fix: "把监听地址写到 berth:bootstrap.docker.daemon.hosts 里（tcp:// 需要 berth:bootstrap.docker.allowUnauthenticatedTcp 或 TLS），再运行一次 bootstrap：它会加上那个 drop-in。或者手工处理：从 /etc/docker/daemon.json 删掉 hosts，然后 sudo systemctl restart docker。" });
+    } finally {
+      await lab.root("cp /root/daemon.json.kept /etc/docker/daemon.json && systemctl reset-failed docker && systemctl restart docker");
+    }
+    // The app comes back with dockerd (restart: unless-stopped); the refused starts stay in the journal.
+    let left = problems(await lab.doctor(PASSWORD));
+    for (let i = 0; i < 20 && left.length > 0; i++) left = (await new Promise((r) => setTimeout(r, 500)), problems(await lab.doctor(PASSWORD)));
+    expect(left).toEqual([]);
+    expect((await lab.root("journalctl -u docker --since -10min --no-pager | grep -c 'specified both as a flag and in the configuration file: hosts'")).stdout.trim()).not.toBe("0");
+  }],
   ["Docker Hub's pull limit (a stand-in answering 429 toomanyrequests) and a closed accelerator", async (lab) => {
     await lab.apply(localConfig({ docker: { insecureRegistries: ["registry.berth.lab:5000", `${STANDIN_HOST}:5000`], registryMirrors: [{ url: `http://${STANDIN_HOST}:5001`, insecure: true }] } }));
     try {
@@ -79,6 +101,12 @@ export const HOST_CASES: [string, (lab: Lab) => Promise<void>][] = [
       const msg = await deploy(ex, app({ image: `${STANDIN_HOST}:5000/library/python:3.12`, registry: undefined }), { log: () => undefined }).then(() => "", (e: Error) => e.message).finally(() => ex.close());
       expect(msg).toContain("toomanyrequests: You have reached your pull rate limit.");
       expect(explain(msg, "zh")).toContain("  [hub-rate-limit] 触发了 Docker Hub 的拉取次数限制（toomanyrequests）\n");
+      // The same deploy under pulumi up: AppDeployment's create fails with the same diagnosis.
+      const spec = splitAppSecrets(appSchema.parse({ image: `${STANDIN_HOST}:5000/library/python:3.12`, ports: ["8080:8080"] }));
+      const target = { host: lab.vm.ip, port: 22, user: "debian", hostKeyFingerprint: lab.vm.hostKeyFingerprint ?? "" };
+      const viaPulumi = await appDeploymentProvider.create({ target, app: spec.app, secrets: { privateKey: KEYS.private, secretEnv: {} } }).then(() => "", (e: Error) => e.message);
+      expect(viaPulumi).toContain("toomanyrequests: You have reached your pull rate limit.");
+      expect(viaPulumi).toMatch(/\n {2}\[hub-rate-limit\] /);
       await lab.root("su debian -c 'docker pull python:3.12' >/dev/null 2>&1; true");
       const h = await lab.doctor(PASSWORD);
       expect(h.checks.find((c) => c.id === "pulls")?.findings.map((f) => f.id)).toEqual(["hub-rate-limit", "hub-mirror-closed"]);

@@ -30,7 +30,7 @@ const CONTEXT: [RegExp, Record<string, unknown>][] = [
 /** Fields whose in-domain values depend on a sibling, so only their refusals are generated here. */
 const REFUSALS_ONLY: Record<string, string> = {
   "host.provider": "each provider needs its own keys (config-values.test.ts)",
-  "bootstrap.docker.daemon.hosts[0]": "any hosts entry conflicts with docker-ce's -H fd:// (config-values.test.ts)",
+  "bootstrap.docker.daemon.hosts[0]": "a tcp:// listener needs allowUnauthenticatedTcp or TLS verification (config-values.test.ts)",
   "bootstrap.docker.daemon.default-address-pools[0].base": "the size must fit the base's prefix",
   "bootstrap.docker.daemon.default-address-pools[0].size": "the size must fit the base's prefix",
   "bootstrap.docker.daemon.default-ulimits.nofile.Name": "must equal the key it is under",

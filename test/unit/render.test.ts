@@ -67,6 +67,18 @@ describe("render", () => {
 `);
   });
 
+  it("keeps the local socket in daemon.json's hosts, and tells the bootstrap to start dockerd without -H fd:// then", () => {
+    const files = (hosts: string[] | undefined) => writeFiles(render(configOf({ "berth:bootstrap": { mirror: "tuna", conda: { enabled: false }, docker: { allowUnauthenticatedTcp: true, ...(hosts ? { daemon: { hosts } } : {}) } } })).userData);
+    const daemon = (hosts: string[] | undefined) => (JSON.parse(files(hosts).find((f) => f.path === "/etc/berth/daemon.json")?.content ?? "{}") as { hosts?: string[] }).hosts;
+    const conf = (hosts: string[] | undefined) => files(hosts).find((f) => f.path === "/etc/berth/bootstrap.conf")?.content ?? "";
+    expect(daemon(["tcp://127.0.0.1:2375"])).toEqual(["unix:///var/run/docker.sock", "tcp://127.0.0.1:2375"]);
+    expect(daemon(["tcp://127.0.0.1:2375", "unix:///var/run/docker.sock"])).toEqual(["tcp://127.0.0.1:2375", "unix:///var/run/docker.sock"]);
+    expect(daemon(["fd://", "tcp://127.0.0.1:2375"])).toEqual(["fd://", "tcp://127.0.0.1:2375"]);
+    expect(conf(["tcp://127.0.0.1:2375"])).toMatch(/^DOCKER_HOSTS_SET=1$/m);
+    expect(daemon(undefined)).toBeUndefined();
+    expect(conf(undefined)).not.toMatch(/DOCKER_HOSTS_SET/);
+  });
+
   it("lists mirrors per part in fallback order, with the installer URL shaped for each mirror", () => {
     const list = (raw: Record<string, unknown>) => writeFiles(render(configOf({ "berth:bootstrap": raw })).userData).find((f) => f.path === "/etc/berth/mirrors.list")?.content;
     expect(list({ mirror: ["aliyun", "tuna", { url: "http://10.1.2.3:8080/", name: "campus", dockerCeKeyFingerprint: "bfa8 0356 5ec5 a632 a51d  5c8d 22bd a605 cdef 55b1" }] })).toBe([
@@ -119,8 +131,21 @@ show_channel_urls: true
     expect(gunzipSync(gz).toString("utf8")).toBe(out.userData);
     const plain = render({ ...cfg, host: { ...cfg.host, provider: "local" } });
     expect(plain.compressed).toBe(false);
-    expect(plain.userData).toBe(out.userData);
     expect(Buffer.from(plain.userDataBase64, "base64").toString("utf8")).toBe(plain.userData);
+    // The same files, but for berth's copy of Docker's key (Tencent pins it by fingerprint).
+    expect(writeFiles(plain.userData).filter((f) => f.path !== DOCKER_KEY_FILE)).toEqual(writeFiles(out.userData));
+  });
+
+  it("leaves Docker's key copy out on Tencent Cloud, where it would take a quarter of the budget, and keeps the fingerprint pin", () => {
+    const cfg = stackConfig("tencent");
+    const files = writeFiles(render(cfg).userData);
+    expect(files.map((f) => f.path).filter((p) => p.includes("/keys/"))).toEqual([]);
+    const mirrors = files.find((f) => f.path === "/etc/berth/mirrors.list")?.content ?? "";
+    const dockerCe = mirrors.split("\n").filter((l) => l.startsWith("docker-ce "));
+    expect(dockerCe.length).toBeGreaterThan(0);
+    for (const line of dockerCe) expect(line.split(" ")[3]).toBe("9DC858229FC7DD38854AE2D88D81803C0EBFCD88");
+    const local = writeFiles(render({ ...cfg, host: { ...cfg.host, provider: "digitalocean", region: "sgp1", size: "s-1vcpu-1gb", image: "ubuntu-22-04-x64" } }).userData);
+    expect(local.map((f) => f.path)).toContain(DOCKER_KEY_FILE);
   });
 
   it("ships Docker's key only to hosts whose docker-ce mirrors use it", () => {
@@ -136,7 +161,7 @@ show_channel_urls: true
     const packages = Array.from({ length: 900 }, (_, i) => `pkg-${i}-${noise()}${noise()}`);
     const cfg = configOf({ "berth:host": { provider: "tencentcloud", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: RSA_PUBKEY }, "berth:bootstrap": { mirror: "tencent", conda: { env: { name: "big", packages } } } });
     expect(() => render(cfg)).toThrow(RenderError);
-    expect(() => render(cfg)).toThrow(/^berth:bootstrap: the user-data is \d+\.\d KiB even gzip-compressed, over Tencent Cloud's 16 KB UserData limit \(counted after base64\) of 16\.0 KiB — largest files: \/etc\/berth\/environment\.yml \d+\.\d KiB, \/usr\/local\/lib\/berth\/bootstrap\.sh \d+\.\d KiB, .*; trim berth:bootstrap\.conda\.env or berth:bootstrap\.pip\.requirements \(install the rest from your app image\)$/);
+    expect(() => render(cfg)).toThrow(/^berth:bootstrap: the user-data is \d+\.\d KiB even gzip-compressed, over Tencent Cloud's 16 KB UserData limit \(counted after base64\) of 16\.0 KiB — largest files: (\/etc\/berth\/environment\.yml \d+\.\d KiB, \/usr\/local\/lib\/berth\/bootstrap\.sh|\/usr\/local\/lib\/berth\/bootstrap\.sh \d+\.\d KiB, \/etc\/berth\/environment\.yml) \d+\.\d KiB, .*; trim berth:bootstrap\.conda\.env or berth:bootstrap\.pip\.requirements \(install the rest from your app image\)$/);
     expect(render({ ...cfg, host: { ...cfg.host, provider: "digitalocean" } }).compressed).toBe(false);
   });
 });

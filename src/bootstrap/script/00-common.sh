@@ -7,7 +7,7 @@
 #   bootstrap.conf    shell variables (see the defaults below)
 #   mirrors.list      "<part> <name> <url>" lines; parts: docker-ce installer conda pypi registry;
 #                     docker-ce lines add the fingerprint of the key the repository is signed with
-#   keys/<fingerprint>.asc   signing keys berth ships (Docker's), never taken from a mirror
+#   keys/<fingerprint>.asc   signing keys berth ships (Docker's; not on Tencent Cloud, where the mirror's key must match the pinned fingerprint)
 #   daemon.json pip.conf condarc [environment.yml] [requirements.txt]
 #   pip.conf.N condarc.N   for the Nth fallback PyPI index / conda channel (N from 1), when the
 #                     chain has more than one (a cache first, the stack's mirrors after it)

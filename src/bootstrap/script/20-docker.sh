@@ -38,7 +38,7 @@ match_version() {
   esac
 }
 
-apt_get() { DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=900 -o Acquire::Retries=3 "$@"; }
+apt_get() { DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout="$APT_LOCK_TIMEOUT" -o Acquire::Retries=3 "$@"; }
 
 # The installed docker-ce version, or nothing when it is not installed (never fails).
 installed_docker_version() {
@@ -51,17 +51,32 @@ installed_docker_version() {
   fi
 }
 
+# The docker-ce source (list and keyring) of the last apt-get update that fetched it. A run whose
+# update failed leaves it stale, so the next one updates again although docker.list is in place.
+APT_MARK="$BERTH_STATE/docker-apt-lists.sha256"
+apt_sum() { { cat /etc/apt/sources.list.d/docker.list /etc/apt/keyrings/docker.gpg 2>/dev/null || true; } | sha256sum; }
+
+# apt-get update for docker-ce mirror NAME at URL. apt-get update only warns when a source does
+# not answer: that is a failure here, or docker-ce would come from stale lists or none.
+update_docker_lists() {
+  local failed
+  rm -f "$APT_MARK"
+  apt_update
+  failed=$(grep -m 1 -F "Failed to fetch $2/linux/" "$PKG_OUT") || true
+  [[ -z $failed ]] || die "apt-get update could not fetch docker-ce's index from $1: $failed"
+  apt_sum >"$APT_MARK"
+}
+
 install_docker_apt() {
   local name=$1 url=$2 key=$3 arch want="" tmp
   arch=$(dpkg --print-architecture)
   tmp=$(mktemp -d)
   docker_key "$name" "$url" "$key" "$tmp/docker.gpg"
   apt_source_line "$arch" "$url" >"$tmp/docker.list"
-  local changed=0
-  install_key "$tmp/docker.gpg" /etc/apt/keyrings/docker.gpg "$key" "$name" && changed=1
-  install_if_changed "$tmp/docker.list" /etc/apt/sources.list.d/docker.list && changed=1
+  install_key "$tmp/docker.gpg" /etc/apt/keyrings/docker.gpg "$key" "$name" || true
+  install_if_changed "$tmp/docker.list" /etc/apt/sources.list.d/docker.list || true
   rm -rf "$tmp"
-  if [[ $changed == 1 || -z $DOCKER_INSTALLED_VERSION ]]; then apt_get update; fi
+  if [[ -z $DOCKER_INSTALLED_VERSION || $(cat "$APT_MARK" 2>/dev/null) != "$(apt_sum)" ]]; then update_docker_lists "$name" "$url"; fi
   if [[ -n $DOCKER_VERSION_PIN ]]; then
     want=$(apt-cache madison docker-ce | awk -F'|' '{ gsub(/ /, "", $2); print $2 }' | match_version "$DOCKER_VERSION_PIN") \
       || die "docker-ce version $DOCKER_VERSION_PIN: no single match on $name (apt-cache madison docker-ce lists what it has)"
@@ -69,14 +84,15 @@ install_docker_apt() {
   if [[ -n $DOCKER_INSTALLED_VERSION && ( -z $want || $want == "$DOCKER_INSTALLED_VERSION" ) ]]; then return 0; fi
   local pkgs=(docker-ce docker-ce-cli)
   if [[ -n $want ]]; then pkgs=("docker-ce=$want" "docker-ce-cli=$want"); fi
-  apt_get install -y --allow-downgrades "${pkgs[@]}" containerd.io docker-buildx-plugin docker-compose-plugin
+  pkg_run apt_get install -y --allow-downgrades "${pkgs[@]}" containerd.io docker-buildx-plugin docker-compose-plugin \
+    || pkg_failed "apt-get install" $?
   CHANGED+=(docker-ce)
 }
 
 install_docker_rpm() {
   local name=$1 url=$2 key=$3 pm want="" tmp
   pm=$(command -v dnf || command -v yum) || die "neither dnf nor yum found on $OS_ID $OS_VERSION"
-  command -v gpg >/dev/null || "$pm" install -y gnupg2
+  command -v gpg >/dev/null || pkg_run "$pm" install -y gnupg2 || pkg_failed "$pm install" $?
   tmp=$(mktemp -d)
   docker_key "$name" "$url" "$key" "$tmp/docker"
   install_key "$tmp/docker.asc" "$RPM_DOCKER_KEY" "$key" "$name" || true
@@ -91,7 +107,8 @@ install_docker_rpm() {
   local pkgs=(docker-ce docker-ce-cli) extra=()
   if [[ -n $want ]]; then pkgs=("docker-ce-$want" "docker-ce-cli-$want"); fi
   if [[ $pm == */dnf ]]; then extra=(--allowerasing); fi
-  "$pm" install -y ${extra[@]+"${extra[@]}"} "${pkgs[@]}" containerd.io docker-buildx-plugin docker-compose-plugin
+  pkg_run "$pm" install -y ${extra[@]+"${extra[@]}"} "${pkgs[@]}" containerd.io docker-buildx-plugin docker-compose-plugin \
+    || pkg_failed "$pm install" $?
   CHANGED+=(docker-ce)
 }
 
@@ -110,8 +127,8 @@ install_docker() {
   DOCKER_INSTALLED_VERSION=$(installed_docker_version)
   local name url key saved="$BERTH_STATE/mirror.docker-ce" daemon_changed=0 was_installed=$DOCKER_INSTALLED_VERSION
   if [[ $OS_FAMILY == apt ]] && { ! command -v curl >/dev/null || ! command -v gpg >/dev/null; }; then
-    apt_get update
-    apt_get install -y --no-install-recommends ca-certificates curl gnupg
+    apt_update
+    pkg_run apt_get install -y --no-install-recommends ca-certificates curl gnupg || pkg_failed "apt-get install" $?
   fi
   # Once installed, keep the mirror it came from while the config still lists it.
   if [[ -n $DOCKER_INSTALLED_VERSION && -z $DOCKER_VERSION_PIN && -s $saved ]] && grep -qxF "$(cat "$saved")" < <(mirrors_for docker-ce); then
@@ -125,7 +142,11 @@ install_docker() {
   if [[ $OS_FAMILY == apt ]]; then install_docker_apt "$name" "$url" "$key"; else install_docker_rpm "$name" "$url" "$key"; fi
   DOCKER_INSTALLED_VERSION=$(installed_docker_version)
   if [[ -d /run/systemd/system ]]; then systemctl enable --quiet docker; fi
-  if [[ $daemon_changed == 1 && -n $was_installed ]]; then
+  if sync_docker_hosts_dropin; then
+    # (Also after a first install: the package's own start failed on the hosts in daemon.json.)
+    log "drop-in changed: restarting docker"
+    restart_docker_unit
+  elif [[ $daemon_changed == 1 && -n $was_installed ]]; then
     log "daemon.json changed: restarting docker"
     if [[ -d /run/systemd/system ]]; then systemctl daemon-reload; fi
     docker_service restart

@@ -9,8 +9,8 @@ export const MIRROR_ENTRIES = [
   entry({
     id: "mirror-unreachable",
     severity: "fail",
-    seen: "bootstrap: `no docker-ce mirror answered`, after `curl: (7) Failed to connect` or `curl: (28) … timed out`",
-    patterns: [/no docker-ce mirror answered/, /curl: \((?:7|28)\) (?<detail>.+)/],
+    seen: "bootstrap: `no docker-ce mirror answered`, after `curl: (7) Failed to connect` or `curl: (28) … timed out`; `apt-get update could not fetch docker-ce's index`",
+    patterns: [/no docker-ce mirror answered/, /curl: \((?:7|28)\) (?<detail>.+)/, /apt-get update could not fetch docker-ce's index from (?<mirror>\S+): W: Failed to fetch (?<url>\S+)/],
     context: [DID_NOT_ANSWER],
     key: "berth:bootstrap.mirror",
     command: RERUN,
@@ -97,23 +97,6 @@ export const MIRROR_ENTRIES = [
       "镜像源正在同步（Hash Sum mismatch）",
       "从镜像源下载的软件包索引和它签名的 Release 文件里的校验值不一致[[（{url}）]]：镜像源同步到一半，或者中间的代理、缓存给了旧文件。",
       "过几分钟再运行一次 bootstrap，或者在 berth:bootstrap.mirror 里把别的镜像源放到前面。如果在公司或校园网的代理后面一直这样，就是代理缓存了旧文件。",
-    ],
-  }),
-  entry({
-    id: "installer-checksum",
-    severity: "fail",
-    seen: "bootstrap: `the … installer from … does not match sha256 …`",
-    patterns: [/the (?<distribution>\S+) installer from (?<mirror>\S+) \((?<url>[^)\s]+)\) does not match sha256/],
-    key: "berth:bootstrap.conda.sha256",
-    en: [
-      "The conda installer does not match its sha256",
-      "The installer downloaded from[[ {mirror}]] does not have the checksum in berth:bootstrap.conda.sha256: the mirror served another build, or the pinned version and the checksum do not belong together.",
-      "Take the sha256 of berth:bootstrap.conda.version from its release's SHA256SUMS and set it again, or try another mirror (berth:bootstrap.conda.mirror).",
-    ],
-    zh: [
-      "conda 安装包的 sha256 对不上",
-      "从[[ {mirror} ]]下载的安装包和 berth:bootstrap.conda.sha256 不一致：镜像源给的是另一个构建，或者指定的版本和校验值不是一对。",
-      "到发布页的 SHA256SUMS 查 berth:bootstrap.conda.version 对应的 sha256 重新填写，或者换一个镜像源（berth:bootstrap.conda.mirror）。",
     ],
   }),
   entry({

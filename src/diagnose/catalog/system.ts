@@ -25,17 +25,21 @@ export const SYSTEM_ENTRIES = [
   entry({
     id: "dpkg-locked",
     severity: "fail",
-    seen: "apt: `Could not get lock /var/lib/dpkg/lock-frontend. It is held by process … (unattended-upgr)`, `Waiting for cache lock`; doctor: the lock's holder on the host",
-    patterns: [/Could not get lock (?<lock>\/\S+?)\.? It is held by process (?<pid>\d+) \((?<process>[^)]+)\)/, /Unable to acquire the dpkg frontend lock/, /Could not get lock (?<lock>\/\S+?)\.?$/, /Another app is currently holding the yum lock/, /Waiting for process with pid (?<pid>\d+) to finish/],
+    seen: "apt: `Could not get lock /var/lib/dpkg/lock-frontend. It is held by process … (unattended-upgr)`, `Waiting for cache lock`; bootstrap: `/var/lib/apt/lists/lock is still held by process … after 900 s`; doctor: the lock's holder on the host",
+    patterns: [
+      /Could not get lock (?<lock>\/\S+?)\.? It is held by process (?<pid>\d+) \((?<process>[^)]+)\)/, /Unable to acquire the dpkg frontend lock/, /Could not get lock (?<lock>\/\S+?)\.?$/,
+      /Another app is currently holding the yum lock/, /Waiting for process with pid (?<pid>\d+) to finish/,
+      /waiting for (?<lock>\/\S+), held by process (?<pid>\d+) \((?<process>[^)]+)\)/, /(?<lock>\/\S+) is still held by process (?<pid>\d+) \((?<process>[^)]+)\) after \d+ s/,
+    ],
     command: "systemctl status unattended-upgrades apt-daily.service",
     en: [
       "Another program holds the package manager's lock",
-      "apt/dpkg is locked[[ by process {pid} ({process})]]. On a fresh Ubuntu VM that is nearly always unattended-upgrades or apt-daily doing their first update. berth waits for the dpkg lock, but a lock held longer than that, or held on apt's package lists, still stops the bootstrap.",
+      "apt/dpkg is locked[[ by process {pid} ({process})]]. On a fresh Ubuntu VM that is nearly always unattended-upgrades or apt-daily doing their first update. berth waits up to 15 minutes for apt's and dpkg's locks; a lock held longer than that stops the bootstrap.",
       "Let it finish (systemctl status unattended-upgrades apt-daily.service), then run the bootstrap again: `" + RERUN + "`. If that process hangs, stop it: sudo systemctl stop unattended-upgrades.",
     ],
     zh: [
       "包管理器的锁被别的程序占着",
-      "apt/dpkg 被锁住了[[（占用的进程是 {pid}：{process}）]]。新开的 Ubuntu 云主机上，这几乎都是 unattended-upgrades 或 apt-daily 在做首次更新。berth 会等待 dpkg 锁，但锁被占用得太久，或者被占的是 apt 软件包列表的锁，bootstrap 还是会失败。",
+      "apt/dpkg 被锁住了[[（占用的进程是 {pid}：{process}）]]。新开的 Ubuntu 云主机上，这几乎都是 unattended-upgrades 或 apt-daily 在做首次更新。berth 最多会等 15 分钟 apt 和 dpkg 的锁；锁被占用得比这还久，bootstrap 就会失败。",
       "等它跑完（systemctl status unattended-upgrades apt-daily.service），再运行一次 bootstrap：`" + RERUN + "`。如果那个进程卡死了，就停掉它：sudo systemctl stop unattended-upgrades。",
     ],
   }),
