@@ -71,10 +71,12 @@ async function run(inputs: AppDeploymentInputs, pin: HostPin): Promise<{ release
 /**
  * A failed deploy as `pulumi up` shows it: the error with berth's diagnosis from the catalogue
  * appended (Docker Hub's pull limit, a refused registry login, …), as `berth deploy` prints it.
+ * Every secret berth holds is redacted, also from an error that did not come from deploy/.
  */
 export function explainedDeployError(e: unknown): Error {
   const { explain } = berthRequire("diagnose/explain.ts") as typeof import("../diagnose/explain.js");
-  const message = e instanceof Error ? e.message : String(e);
+  const { redact } = berthRequire("deploy/sensitive.ts") as typeof import("../deploy/sensitive.js");
+  const message = redact(e instanceof Error ? e.message : String(e));
   return new Error(message + explain(message));
 }
 
