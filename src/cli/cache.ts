@@ -3,7 +3,7 @@ import { cacheCommands, splitLogs } from "../cache/commands.js";
 import { cacheStats, statsTable } from "../cache/stats.js";
 import { engine, execIn } from "../local/engine.js";
 import type { CommandIo } from "./render.js";
-import { executorFor, parseTarget, readIdentity } from "./targets.js";
+import { executorFor, hostKeyPin, parseTarget, readIdentity } from "./targets.js";
 
 export interface CacheStatusOptions {
   /** A cache host over SSH (`user@addr[:port]`); without it, the lab kit's cache on this machine. */
@@ -29,7 +29,8 @@ async function readLogs(opts: CacheStatusOptions): Promise<{ where: string; out:
     if (r.code !== 0) throw new Error(`${front}: reading the cache's logs exited ${r.code}: ${r.stderr.trim()}`);
     return { where: `${front} (this machine)`, out: r.stdout };
   }
-  const ex = executorFor(parseTarget(opts.host), readIdentity(opts.identity), opts);
+  const pin = hostKeyPin(opts.fingerprint, undefined, () => undefined);
+  const ex = executorFor(parseTarget(opts.host), readIdentity(opts.identity), { ...(opts.knownHosts ? { knownHosts: opts.knownHosts } : {}), ...(pin ? { pin } : {}) });
   try {
     const r = await ex.exec(cacheCommands.logs(`${opts.prefix ?? "berth-cache"}-front`));
     if (r.code !== 0) throw new Error(`${ex.target}: reading the cache's logs exited ${r.code}: ${r.stderr.trim() || r.stdout.trim()}`);

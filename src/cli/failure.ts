@@ -6,8 +6,10 @@
  * A thrown error prints as `berth: <message>` and exit code 1. The stack trace is for
  * developers: it is printed only with BERTH_DEBUG=1. Errors that are programming mistakes
  * (TypeError, ReferenceError, …) say so and ask for the trace; everything else is a message
- * about the user's input, machine or network, and is printed as it is.
+ * about the user's input, machine or network, and is printed as it is. Secrets berth holds
+ * (deploy/sensitive.ts) are redacted from all of it, the stack trace included.
  */
+import { redact } from "../deploy/sensitive.js";
 import type { CommandIo } from "./render.js";
 
 const BUG_TYPES = [TypeError, ReferenceError, RangeError, SyntaxError, EvalError, URIError];
@@ -16,8 +18,12 @@ export function debugEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.BERTH_DEBUG === "1" || env.BERTH_DEBUG === "true";
 }
 
-/** What a failed command prints (ends with a newline). */
+/** What a failed command prints (ends with a newline), every secret berth knows redacted. */
 export function describeFailure(e: unknown, debug: boolean): string {
+  return redact(failureText(e, debug));
+}
+
+function failureText(e: unknown, debug: boolean): string {
   const err = e instanceof Error ? e : new Error(String(e));
   const message = err.message.trim() || err.name;
   if (debug) return `berth: ${err.stack ?? message}\n`;

@@ -2,11 +2,12 @@
 import { Command } from "commander";
 import { cacheStatusCommand } from "./cache.js";
 import { registerCi } from "./ci.js";
-import { deployCommand, logsCommand, statusCommand } from "./deploy.js";
+import { deployCommand, logsCommand, seconds, statusCommand } from "./deploy.js";
 import { registerDoctor } from "./doctor.js";
 import { exitOnStrayErrors, runCli } from "./failure.js";
 import { registerLab } from "./lab.js";
 import { kitDownCommand, kitUpCommand, localDownCommand, localEnvCommand, localUpCommand } from "./local.js";
+import { registerLock } from "./lock.js";
 import { renderCommand } from "./render.js";
 
 const io = { stdout: (s: string) => process.stdout.write(s), stderr: (s: string) => process.stderr.write(s) };
@@ -57,6 +58,7 @@ export function program(): Command {
   hostOpts(cmd.command("deploy").description("pull (or stream) and run berth:app on each host, health-check, roll back on failure"))
     .option("--concurrency <n>", "hosts at once", (v: string) => Number(v), 8)
     .option("--no-wait", "do not wait for the berth bootstrap to finish")
+    .option("--lock-timeout <seconds>", "wait this long for another deploy of the app on a host (default berth:app.lockTimeoutSeconds, else 600)", seconds)
     .action(async (opts: Parameters<typeof deployCommand>[0]) => {
       process.exitCode = await deployCommand(opts, io);
     });
@@ -70,6 +72,7 @@ export function program(): Command {
     .action(async (opts: Parameters<typeof logsCommand>[0]) => {
       process.exitCode = await logsCommand(opts, io);
     });
+  registerLock(cmd, io, hostOpts);
   cmd.command("cache").description("lab caches (docker-ce, PyPI, conda, Docker Hub) in front of the mirrors")
     .command("status").description("hits, misses and bytes saved per cache, from the cache's logs (the lab kit's cache without --host)")
     .option("--host <user@addr[:port]>", "a cache host, over SSH")

@@ -71,10 +71,12 @@ async function run(inputs: AppDeploymentInputs, pin: HostPin): Promise<{ release
 /**
  * A failed deploy as `pulumi up` shows it: the error with berth's diagnosis from the catalogue
  * appended (Docker Hub's pull limit, a refused registry login, …), as `berth deploy` prints it.
+ * Every secret berth holds is redacted, also from an error that did not come from deploy/.
  */
 export function explainedDeployError(e: unknown): Error {
   const { explain } = berthRequire("diagnose/explain.ts") as typeof import("../diagnose/explain.js");
-  const message = e instanceof Error ? e.message : String(e);
+  const { redact } = berthRequire("deploy/sensitive.ts") as typeof import("../deploy/sensitive.js");
+  const message = redact(e instanceof Error ? e.message : String(e));
   return new Error(message + explain(message));
 }
 
@@ -115,7 +117,7 @@ export class AppDeploymentProvider implements pulumi.dynamic.ResourceProvider {
     const { SshExecutor } = berthRequire("deploy/ssh.ts") as typeof import("../deploy/ssh.js");
     const { KnownHosts } = berthRequire("deploy/known-hosts.ts") as typeof import("../deploy/known-hosts.js");
     const { Sensitive } = berthRequire("deploy/sensitive.ts") as typeof import("../deploy/sensitive.js");
-    const { docker } = berthRequire("deploy/commands.ts") as typeof import("../deploy/commands.js");
+    const { teardown } = berthRequire("deploy/teardown.ts") as typeof import("../deploy/teardown.js");
     const t = props.target;
     const pin = hostPin(t.hostKeyFingerprint, props.seenHostKey);
     const ex = new SshExecutor({
@@ -123,11 +125,11 @@ export class AppDeploymentProvider implements pulumi.dynamic.ResourceProvider {
       ...(pin.fingerprint ? { hostKeyFingerprint: pin.fingerprint } : { knownHosts: new KnownHosts() }),
     });
     try {
-      const ids = (await ex.exec(docker.ids(props.app.name).argv)).stdout.split("\n").filter(Boolean);
-      if (ids.length > 0) await ex.exec(docker.remove(...ids).argv);
+      const log = (runtimeRequire("@pulumi/pulumi") as typeof import("@pulumi/pulumi")).log;
+      await teardown(ex, props.app.name, { log: (l) => log.info(l), ...(props.app.registry ? { registryServer: props.app.registry.server } : {}), ...(props.app.lockTimeoutSeconds !== undefined ? { lockTimeoutSeconds: props.app.lockTimeoutSeconds } : {}) });
     } catch (e) {
       // A host that is already gone has no containers left to remove.
-      if (!/cannot connect/.test((e as Error).message)) throw e;
+      if ((e as Error).name !== "ConnectError") throw e;
     } finally {
       await ex.close();
     }

@@ -27,17 +27,7 @@ export interface Executor {
   close(): Promise<void>;
 }
 
-export class RemoteCommandError extends Error {
-  override readonly name = "RemoteCommandError";
-  constructor(
-    readonly target: string,
-    readonly command: string,
-    readonly code: number,
-    readonly stderrTail: string,
-  ) {
-    super(`${target}: \`${command}\` exited ${code}${stderrTail ? `:\n${stderrTail}` : ""}`);
-  }
-}
+export { RemoteCommandError } from "./errors.js";
 
 /** The last lines of output, for error messages. */
 export function tail(text: string, lines = 12): string {

@@ -1,5 +1,10 @@
-/** Health checks run from the host itself, so a firewall in front of it does not matter. */
-import { docker, host } from "./commands.js";
+/**
+ * Health checks run from the host itself, so a firewall in front of it does not matter. The
+ * HTTP check is a loop on the host (scripts.ts, http_check) that ends the release's bookkeeping
+ * in the same exec when it passes; the others are polled from here.
+ */
+import type { ExecResult } from "./executor.js";
+import { docker } from "./commands.js";
 import type { HealthCheck } from "./plan.js";
 import type { Session } from "./session.js";
 
@@ -11,7 +16,25 @@ export interface HealthResult {
   readonly detail: string;
 }
 
-export async function checkHealth(s: Session, container: string, check: HealthCheck): Promise<HealthResult> {
+export type HttpCheck = Extract<HealthCheck, { type: "http" }>;
+
+export const checkUrl = (check: HttpCheck) => `http://127.0.0.1:${check.port}${check.path}`;
+
+/**
+ * The verdict of the host-side HTTP check from its exit: 0 passed, 3 the container stopped
+ * (`state=…`), 4 it never answered as wanted (`code=…`); undefined for any other exit, which is
+ * not the check's.
+ */
+export function httpOutcome(check: HttpCheck, container: string, r: ExecResult): HealthResult | undefined {
+  const url = checkUrl(check);
+  const said = (key: string) => new RegExp(`^${key}=(.*)$`, "m").exec(r.stdout)?.[1] ?? "?";
+  if (r.code === 0) return { ok: true, detail: `GET ${url} answered ${check.status}` };
+  if (r.code === 3) return { ok: false, detail: `GET ${url} (want ${check.status}): container ${container} is ${said("state")}` };
+  if (r.code === 4) return { ok: false, detail: `GET ${url} answered ${said("code")}, want ${check.status} (gave up after ${check.timeoutSeconds} s)` };
+  return undefined;
+}
+
+export async function checkHealth(s: Session, container: string, check: Exclude<HealthCheck, HttpCheck>): Promise<HealthResult> {
   switch (check.type) {
     case "none":
       return { ok: true, detail: "no health check" };
@@ -28,16 +51,6 @@ export async function checkHealth(s: Session, container: string, check: HealthCh
         if (state !== "running") return { done: true, ok: false, detail: `container ${container} is ${state}` };
         return { done: health !== "starting", ok: health === "healthy", detail: `HEALTHCHECK of ${container} is ${health}` };
       });
-    case "http": {
-      const url = `http://127.0.0.1:${check.port}${check.path}`;
-      return poll(check.timeoutSeconds, async () => {
-        const [status, health] = await Promise.all([s.try(host.httpStatus(url)), s.try(docker.health(container))]);
-        const code = status.stdout.trim() || "000";
-        const state = health.stdout.trim().split(" ")[1] ?? "missing";
-        if (state !== "running") return { done: true, ok: false, detail: `GET ${url} (want ${check.status}): container ${container} is ${state}` };
-        return { done: code === String(check.status), ok: code === String(check.status), detail: `GET ${url} answered ${code}, want ${check.status}` };
-      });
-    }
   }
 }
 

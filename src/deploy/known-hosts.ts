@@ -1,15 +1,20 @@
 /**
- * Trust-on-first-use host keys: `host:port SHA256:…` lines in berth's own file
- * (~/.config/berth/known_hosts unless told otherwise), written when a host is first seen.
+ * Trust-on-first-use host keys: `host:port SHA256:…` lines in berth's own file, written when a
+ * host is first seen. The file is `--known-hosts FILE` for the CLI, else $BERTH_KNOWN_HOSTS
+ * (which the Pulumi program's providers read too), else ~/.config/berth/known_hosts.
  */
 import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 
+export function defaultKnownHostsPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.BERTH_KNOWN_HOSTS || join(homedir(), ".config/berth/known_hosts");
+}
+
 export class KnownHosts {
   readonly #entries = new Map<string, string>();
 
-  constructor(readonly path: string = join(homedir(), ".config/berth/known_hosts")) {
+  constructor(readonly path: string = defaultKnownHostsPath()) {
     let text = "";
     try {
       text = readFileSync(path, "utf8");

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import type { AppInput } from "../config/sections/app.js";
 import { canonicalJson } from "../bootstrap/files.js";
+import { DEFAULT_LOCK_TIMEOUT_SECONDS } from "./lock.js";
 import { Sensitive } from "./sensitive.js";
 
 export type HealthCheck =
@@ -26,12 +27,32 @@ export interface AppPlan {
   readonly healthcheck: HealthCheck;
   readonly keepReleases: number;
   readonly transfer: "registry" | "stream";
+  /** How long a deploy waits for another deploy's lock on the host. */
+  readonly lockTimeoutSeconds: number;
   /** sha256 over everything that shapes the container, secrets included (as a digest). */
   readonly specHash: string;
 }
 
+/** Problems with berth:app found while planning, each naming the key (and where its value came from). */
 export class AppConfigError extends Error {
   override readonly name = "AppConfigError";
+  constructor(readonly problems: readonly string[]) {
+    super(problems.join("\n"));
+  }
+}
+
+/** Where secret values not written in the stack file come from: Pulumi's decrypted config, or berth deploy's environment. */
+export type SecretSource = "pulumi" | "env";
+
+/**
+ * Why a secret env value cannot go into a docker env-file, or undefined. Docker reads the file
+ * as UTF-8 lines of NAME=value: a line break would start another variable.
+ */
+export function envFileProblem(value: string): string | undefined {
+  if (/[\n\r]/.test(value)) return "contains a line break — secret values travel in a docker env-file, one NAME=value per line, so a line break would set other variables; encode the value (base64) or mount it as a file in berth:app.volumes";
+  if (value.includes("\0")) return "contains a NUL character, which no environment variable can hold";
+  if (/\p{Cs}/u.test(value)) return "is not valid Unicode text (it holds a lone surrogate), and docker reads env-files as UTF-8";
+  return undefined;
 }
 
 function hostPort(mapping: string): number {
@@ -43,12 +64,18 @@ function hostPort(mapping: string): number {
  * `secrets` gives values Pulumi encrypted in the stack file (`{ secure }`), which only
  * `pulumi up` can decrypt: keys are `registry.password` and `secretEnv.<NAME>`.
  */
-export function planApp(app: AppInput, secrets: Readonly<Record<string, string | undefined>> = {}): AppPlan {
+export function planApp(app: AppInput, secrets: Readonly<Record<string, string | undefined>> = {}, from: SecretSource = "pulumi"): AppPlan {
+  const problems: string[] = [];
+  const none = new Sensitive("");
   const reveal = (v: string | { secure: string } | undefined, key: string, path: string): Sensitive => {
-    if (typeof v === "string") return new Sensitive(v);
-    const given = secrets[key];
-    if (given !== undefined) return new Sensitive(given);
-    throw new AppConfigError(`${path}: ${v === undefined ? "not set" : "is encrypted by Pulumi"} — deploy with pulumi up, or give it to berth deploy in ${envNameFor(key)}`);
+    const given = typeof v === "string" ? v : secrets[key];
+    if (given === undefined) {
+      problems.push(`${path}: ${v === undefined ? "not set" : "is encrypted by Pulumi"} — deploy with pulumi up, or give it to berth deploy in ${envNameFor(key)}`);
+      return none;
+    }
+    const problem = key.startsWith("secretEnv.") ? envFileProblem(given) : undefined;
+    if (problem) problems.push(`${path} (from ${typeof v === "string" ? "the stack file" : from === "env" ? envNameFor(key) : "Pulumi config"}): ${problem}`);
+    return new Sensitive(given);
   };
   const registry = app.registry && {
     server: app.registry.server,
@@ -56,6 +83,7 @@ export function planApp(app: AppInput, secrets: Readonly<Record<string, string |
     password: reveal(app.registry.password, "registry.password", "berth:app.registry.password"),
   };
   const secretEnv = Object.fromEntries(Object.entries(app.secretEnv).map(([k, v]) => [k, reveal(v, `secretEnv.${k}`, `berth:app.secretEnv.${k}`)]));
+  if (problems.length > 0) throw new AppConfigError(problems);
   const hc = app.healthcheck;
   const healthcheck: HealthCheck =
     hc === false ? { type: "none" }
@@ -67,7 +95,8 @@ export function planApp(app: AppInput, secrets: Readonly<Record<string, string |
     secretEnv: Object.fromEntries(Object.entries(secretEnv).map(([k, v]) => [k, createHash("sha256").update(v.reveal()).digest("hex")])),
   };
   const specHash = createHash("sha256").update(canonicalJson(shape)).digest("hex").slice(0, 16);
-  return { name: app.name, image: app.image, ...(registry ? { registry } : {}), ports: app.ports, env: app.env, secretEnv, volumes: app.volumes, args: app.args, restart: app.restart, healthcheck, keepReleases: app.keepReleases, transfer: app.transfer, specHash };
+  return { name: app.name, image: app.image, ...(registry ? { registry } : {}), ports: app.ports, env: app.env, secretEnv, volumes: app.volumes, args: app.args, restart: app.restart, healthcheck, keepReleases: app.keepReleases, transfer: app.transfer,
+    lockTimeoutSeconds: app.lockTimeoutSeconds ?? DEFAULT_LOCK_TIMEOUT_SECONDS, specHash };
 }
 
 /** BERTH_REGISTRY_PASSWORD, BERTH_SECRET_ENV_API_TOKEN, … */

@@ -1,12 +1,15 @@
 /**
  * The Executor over ssh2: connect with timeout, retries and backoff, keepalive, exec with
  * stdin, SFTP upload with a mode. Host keys are pinned to a given fingerprint, or trusted on
- * first use and refused when they change afterwards.
+ * first use and refused when they change afterwards; a first-seen key is recorded only once the
+ * server has proved it holds it (the connection is ready), and an executor with neither a pin
+ * nor a store refuses to exist.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { Client, type ClientChannel, type SFTPWrapper } from "ssh2";
 import { shellJoin } from "../util/shell.js";
+import { ConnectError, HostKeyError, SshAuthError } from "./errors.js";
 import type { ExecOptions, ExecResult, Executor } from "./executor.js";
 import type { KnownHosts } from "./known-hosts.js";
 import { Sensitive } from "./sensitive.js";
@@ -18,14 +21,16 @@ export interface SshTarget {
   readonly privateKey: Buffer | Sensitive;
   /** Pin: `SHA256:…` as `ssh-keygen -lf` prints it. Without it, trust on first use. */
   readonly hostKeyFingerprint?: string;
+  /** Where the pin was written, for messages (`berth:host.hostKeyFingerprint in stacks/…`, `--fingerprint`). */
+  readonly hostKeyFingerprintSource?: string;
   readonly knownHosts?: KnownHosts;
+  /** What the private key is, for messages (`the key ~/.ssh/id_ed25519`, `berth:sshPrivateKey`). */
+  readonly privateKeySource?: string;
   readonly connectTimeoutMs?: number;
   readonly retries?: number;
 }
 
-export class HostKeyError extends Error {
-  override readonly name = "HostKeyError";
-}
+export { HostKeyError };
 
 /** `SHA256:<base64 without padding>` of a raw host key, as OpenSSH prints it. */
 export function fingerprint(key: Buffer): string {
@@ -42,6 +47,7 @@ export class SshExecutor implements Executor {
 
   constructor(private readonly t: SshTarget) {
     this.target = `${t.username}@${t.host}:${t.port}`;
+    if (!t.hostKeyFingerprint && !t.knownHosts) throw new HostKeyError(`${t.host}:${t.port}`, "no host key fingerprint to pin and no known_hosts file to check it against — berth never accepts an unchecked host key");
   }
 
   /** The host key fingerprint seen on the last connection. */
@@ -64,20 +70,42 @@ export class SshExecutor implements Executor {
         this.#client = await this.#connectOnce();
         return this.#client;
       } catch (e) {
-        if (e instanceof HostKeyError) throw e;
+        if (e instanceof HostKeyError || e instanceof SshAuthError) throw e;
         last = e;
         if (i < attempts - 1) await sleep(Math.min(500 * 2 ** i, 8000));
       }
     }
-    throw new Error(`${this.target}: cannot connect over SSH after ${attempts} attempts: ${(last as Error).message}`);
+    throw new ConnectError(this.target, `cannot connect over SSH after ${attempts} attempts: ${(last as Error).message} — ${this.#hint(last as NodeJS.ErrnoException)}`);
+  }
+
+  #hint(e: NodeJS.ErrnoException): string {
+    const { host, port } = this.t;
+    if (e.code === "ECONNREFUSED") return `nothing accepts connections on port ${port} of ${host}: is the server up, and is ${port} its SSH port?`;
+    if (e.code === "ENOTFOUND" || e.code === "EAI_AGAIN") return `the name ${host} does not resolve: check the address`;
+    return `check the address and port, that the server is up, and that no firewall (berth:host.allowSsh, your network) blocks port ${port}`;
+  }
+
+  /** Problems with the key or the login: trying again cannot help. */
+  #loginProblem(e: Error & { level?: string }): SshAuthError | undefined {
+    const key = this.t.privateKeySource ?? "the SSH private key";
+    const user = this.t.username;
+    if (e.level === "client-authentication") return new SshAuthError(this.target, `the server refused ${key} for user ${user} — check the user (user@address) and that the matching public key is in ~${user}/.ssh/authorized_keys there`);
+    if (/passphrase/i.test(e.message)) return new SshAuthError(this.target, `${key} is protected by a passphrase, which berth cannot ask for — use a deploy key without one (ssh-keygen -t ed25519 -N "" -f ~/.ssh/berth_deploy) and add its .pub to the server`);
+    if (/Cannot parse privateKey|Unsupported key format/i.test(e.message)) return new SshAuthError(this.target, `${key} is not an SSH private key ssh2 can read (${e.message}) — give an OpenSSH or PEM private key`);
+    return undefined;
   }
 
   #connectOnce(): Promise<Client> {
     return new Promise((resolve, reject) => {
       const c = new Client();
       let keyProblem: HostKeyError | undefined;
-      c.once("ready", () => resolve(c));
-      c.once("error", (e) => reject(keyProblem ?? e));
+      let firstSeen: string | undefined;
+      c.once("ready", () => {
+        // The server has now proved it holds the key (its signature over the exchange checked out).
+        if (firstSeen) this.t.knownHosts?.remember(this.#where, firstSeen);
+        resolve(c);
+      });
+      c.once("error", (e) => reject(keyProblem ?? this.#loginProblem(e) ?? e));
       // Forget a client as soon as it is going away, so no command is sent to a dead link.
       const forget = () => {
         if (this.#client === c) this.#client = undefined;
@@ -86,35 +114,44 @@ export class SshExecutor implements Executor {
       c.once("end", forget);
       c.once("close", forget);
       const key = this.t.privateKey;
-      c.connect({
-        host: this.t.host,
-        port: this.t.port,
-        username: this.t.username,
-        privateKey: key instanceof Sensitive ? key.reveal() : key,
-        readyTimeout: this.t.connectTimeoutMs ?? 15_000,
-        keepaliveInterval: 10_000,
-        keepaliveCountMax: 3,
-        hostVerifier: (raw: Buffer) => {
-          const fp = fingerprint(raw);
-          this.#seenKey = fp;
-          keyProblem = this.#checkHostKey(fp);
-          return keyProblem === undefined;
-        },
-      });
+      try {
+        c.connect({
+          host: this.t.host,
+          port: this.t.port,
+          username: this.t.username,
+          privateKey: key instanceof Sensitive ? key.reveal() : key,
+          readyTimeout: this.t.connectTimeoutMs ?? 15_000,
+          keepaliveInterval: 10_000,
+          keepaliveCountMax: 3,
+          hostVerifier: (raw: Buffer) => {
+            const fp = fingerprint(raw);
+            this.#seenKey = fp;
+            const verdict = this.#checkHostKey(fp);
+            keyProblem = verdict.problem;
+            firstSeen = verdict.firstSeen ? fp : undefined;
+            return keyProblem === undefined;
+          },
+        });
+      } catch (e) {
+        // ssh2 throws here for a key it cannot parse.
+        reject(this.#loginProblem(e as Error) ?? e);
+      }
     });
   }
 
-  #checkHostKey(fp: string): HostKeyError | undefined {
-    const where = `${this.t.host}:${this.t.port}`;
-    if (this.t.hostKeyFingerprint) {
-      return fp === this.t.hostKeyFingerprint ? undefined : new HostKeyError(`${where}: host key is ${fp}, but the configured fingerprint is ${this.t.hostKeyFingerprint} — refusing to connect (if the server was rebuilt, update the fingerprint)`);
+  get #where(): string {
+    return `${this.t.host}:${this.t.port}`;
+  }
+
+  #checkHostKey(fp: string): { problem?: HostKeyError; firstSeen?: boolean } {
+    const where = this.#where;
+    const pin = this.t.hostKeyFingerprint;
+    if (pin) {
+      return fp === pin ? {} : { problem: new HostKeyError(where, `host key is ${fp}, but ${this.t.hostKeyFingerprintSource ?? "the configured fingerprint"} is ${pin} — refusing to connect (if the server was rebuilt, update the fingerprint)`) };
     }
     const known = this.t.knownHosts?.get(where);
-    if (known === undefined) {
-      this.t.knownHosts?.remember(where, fp);
-      return undefined;
-    }
-    return known === fp ? undefined : new HostKeyError(`${where}: host key changed from ${known} to ${fp} — refusing to connect; if the server was rebuilt, remove its line from ${this.t.knownHosts?.path}`);
+    if (known === undefined) return { firstSeen: true };
+    return known === fp ? {} : { problem: new HostKeyError(where, `host key changed from ${known} to ${fp} — refusing to connect; if the server was rebuilt, remove its line from ${this.t.knownHosts?.path}`) };
   }
 
   async exec(argv: readonly string[], opts: ExecOptions = {}): Promise<ExecResult> {

@@ -5,6 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { appDeploymentProvider, explainedDeployError, splitAppSecrets, type AppDeploymentOutputs } from "../../src/components/app-deployment.js";
 import { appSchema } from "../../src/config/sections/app.js";
+import { Sensitive } from "../../src/deploy/sensitive.js";
 import { RECORDED } from "../doctor/recorded.js";
 import { startSshd, type Sshd } from "../helpers/sshd.js";
 
@@ -48,6 +49,11 @@ describe("a failed deploy under pulumi up says what berth knows about it", () =>
     const once = explainedDeployError(failed("hub-rate-limit", "docker pull python:3.12"));
     expect(explainedDeployError(once).message).toBe(once.message);
     expect(explainedDeployError("a thrown string").message).toBe("a thrown string");
+  });
+
+  it("redacts a secret berth holds, also in an error that did not come from the deploy layer", () => {
+    new Sensitive("s3cret-registry-pw");
+    expect(explainedDeployError(new Error("ssh2: bad packet near s3cret-registry-pw")).message).toBe("ssh2: bad packet near [REDACTED]");
   });
 });
 

@@ -170,11 +170,12 @@ ERROR: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is th
     text: `permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get "http://%2Fvar%2Frun%2Fdocker.sock/v1.24/containers/json": dial unix /var/run/docker.sock: connect: permission denied`,
   },
   "ssh-unreachable": {
-    text: `debian@127.0.0.1:1: cannot connect over SSH after 2 attempts: connect ECONNREFUSED 127.0.0.1:1`,
+    text: `debian@127.0.0.1:1: cannot connect over SSH after 2 attempts: connect ECONNREFUSED 127.0.0.1:1 — nothing accepts connections on port 1 of 127.0.0.1: is the server up, and is 1 its SSH port?`,
     params: { detail: "connect ECONNREFUSED 127.0.0.1:1" },
   },
   "ssh-auth-failed": {
-    text: `debian@203.0.113.7:22: cannot connect over SSH after 2 attempts: All configured authentication methods failed`,
+    text: `debian@203.0.113.7:22: the server refused the key ~/.ssh/id_ed25519 for user debian — check the user (user@address) and that the matching public key is in ~debian/.ssh/authorized_keys there`,
+    params: { user: "debian" },
   },
   "ssh-host-key-changed": {
     text: `127.0.0.1:2222: host key changed from SHA256:Ab8wE6B0Fd0r3j5H1TdGgk0PqVx8eW8aP7kYcN0bM1s to SHA256:BtPFP2awf6xh8HovdDTXGAVkYpQoFuQ2iPor9lt3avQ — refusing to connect; if the server was rebuilt, remove its line from /root/.config/berth/known_hosts`,
@@ -198,7 +199,8 @@ ERROR: Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is th
     text: `Error: connect ENOENT /var/run/docker.sock`,
   },
   "ssh-key-missing": {
-    text: `no SSH private key at /home/student/.ssh/id_ed25519, /home/student/.ssh/id_ecdsa, /home/student/.ssh/id_rsa — pass --identity FILE`,
+    text: `berth: no SSH private key found (looked for ~/.ssh/id_ed25519, ~/.ssh/id_ecdsa, ~/.ssh/id_rsa) — make one with ssh-keygen -t ed25519 and add its .pub to the server's ~/.ssh/authorized_keys, or pass --identity FILE`,
+    params: { path: "~/.ssh/id_ed25519, ~/.ssh/id_ecdsa, ~/.ssh/id_rsa" },
   },
   "ssh-key-unusable": {
     text: `Encrypted private OpenSSH key detected, but no passphrase given`,

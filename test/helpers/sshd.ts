@@ -20,6 +20,17 @@ export interface Sshd {
   stop(): Promise<void>;
 }
 
+/**
+ * An ed25519 key pair ssh2 can read back. ssh2's generateKeyPairSync drops a leading zero byte of
+ * the public key about once in 500 keys (a 31-byte key), and then cannot parse its own output.
+ */
+export function sshKeyPair(): { private: string; public: string } {
+  for (;;) {
+    const k = utils.generateKeyPairSync("ed25519");
+    if (!(utils.parseKey(k.private) instanceof Error) && !(utils.parseKey(k.public) instanceof Error)) return k;
+  }
+}
+
 async function freePort(): Promise<number> {
   const s = createServer();
   await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
@@ -44,7 +55,7 @@ export async function startSshd(opts: { port?: number; delayMs?: number } = {}):
   const dir = mkdtempSync(join(tmpdir(), "berth-sshd-"));
   mkdirSync("/run/sshd", { recursive: true });
   const port = opts.port ?? (await freePort());
-  const keys = utils.generateKeyPairSync("ed25519");
+  const keys = sshKeyPair();
   writeFileSync(join(dir, "authorized_keys"), `${keys.public}\n`, { mode: 0o600 });
   const hostKey = join(dir, "host_ed25519");
   const makeHostKey = () => {

@@ -2,9 +2,6 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import ssh2 from "ssh2";
-
-const { utils } = ssh2;
 import { parse } from "yaml";
 import { render } from "../../src/bootstrap/render.js";
 import { load } from "../../src/config/load.js";
@@ -15,8 +12,9 @@ import { SshExecutor } from "../../src/deploy/ssh.js";
 import { kitInfo } from "../../src/local/kit.js";
 import { createVm, type LocalVm } from "../../src/local/vm.js";
 import { PROJECT_DIR } from "../helpers/config.js";
+import { sshKeyPair } from "../helpers/sshd.js";
 
-export const KEYS = utils.generateKeyPairSync("ed25519");
+export const KEYS = sshKeyPair();
 // KEYS stay in memory; the known_hosts directory goes with removeKnownHosts() (afterAll).
 const KNOWN_HOSTS_DIR = mkdtempSync(join(tmpdir(), "berth-kh-"));
 export const KNOWN_HOSTS = join(KNOWN_HOSTS_DIR, "known_hosts");

@@ -67,18 +67,21 @@ describe("deploy over SSH", () => {
     expect(await inVm("docker ps -a --format '{{.Names}} {{.Status}}'")).toMatch(/^app Up /);
   });
 
-  it("keeps the registry password out of remote argv, logs and shell history; the env-file is 0600", async () => {
+  it("keeps the registry password out of remote argv, logs, shell history and the host's disk; secret env never touches the disk", async () => {
     await inVm("rm -f ~debian/.docker/config.json; (for i in $(seq 1 4000); do cat /proc/[0-9]*/cmdline 2>/dev/null | tr '\\0' ' '; echo; done) > /tmp/cmdlines 2>/dev/null &");
     await deploy(ex, appPlan({ image: kit.appImages.v1, secretEnv: { API_TOKEN: "tok-s3cret-value" } }), { log });
     await inVm("sleep 1; pkill -f 'seq 1 4000' || true");
     const sampled = await inVm("cat /tmp/cmdlines");
-    expect(sampled).toContain("docker login --username berth --password-stdin");
+    expect(sampled).toContain(`login --username berth --password-stdin -- ${kit.registry}`);
     expect(sampled).not.toContain(kit.registryPassword);
     expect(sampled).not.toContain("tok-s3cret-value");
     expect(lines.join("\n")).not.toContain(kit.registryPassword);
     expect(await inVm("cat ~debian/.bash_history ~root/.bash_history 2>/dev/null | grep -c -F " + JSON.stringify(kit.registryPassword) + " || true")).toBe("0\n");
-    expect(await inVm("stat -c '%a %U' ~debian/.docker/config.json")).toBe("600 debian\n");
-    expect(await inVm("stat -c '%a %U' ~debian/.berth/app/*.env")).toBe("600 debian\n");
+    // Logged in with a throwaway config directory, removed after the release: nothing in ~/.docker.
+    expect(await inVm("test -e ~debian/.docker/config.json; echo $?")).toBe("1\n");
+    expect(await inVm("ls -A ~debian/.berth/app")).toBe("images\n");
+    expect(await inVm(`grep -rlF ${JSON.stringify(kit.registryPassword)} ~debian /tmp 2>/dev/null || true`)).toBe("");
+    expect(await inVm("grep -rlF tok-s3cret-value ~debian /tmp 2>/dev/null || true")).toBe("");
     expect(await inVm("docker inspect --format '{{range .Config.Env}}{{println .}}{{end}}' app | grep API_TOKEN")).toBe("API_TOKEN=tok-s3cret-value\n");
   });
 
@@ -100,7 +103,7 @@ describe("deploy over SSH", () => {
     const cutting: Executor = {
       target: ex.target,
       exec: (argv, opts) => {
-        if (!cut && argv[0] === "docker" && argv[1] === "pull") {
+        if (!cut && argv[3] === "berth-pull") {
           cut = true;
           setTimeout(() => ex.destroy(), 50);
         }
@@ -113,6 +116,33 @@ describe("deploy over SSH", () => {
     expect(cut).toBe(true);
     expect(lines.some((l) => l.includes("connection lost; retrying"))).toBe(true);
     expect(await answer()).toBe("v1\n");
+  });
+
+  it("a connection cut while the host starts and checks the release: the host finishes it, or it is rolled back", async () => {
+    const cutDuringLaunch = (): Executor => {
+      let cut = false;
+      return {
+        target: ex.target,
+        exec: (argv, opts) => {
+          if (!cut && argv[3] === "berth-launch") {
+            cut = true;
+            setTimeout(() => ex.destroy(), 150);
+          }
+          return ex.exec(argv, opts);
+        },
+        upload: (p, c, m) => ex.upload(p, c, m),
+        close: () => ex.close(),
+      };
+    };
+    const passed = await deploy(cutDuringLaunch(), appPlan({ image: kit.appImages.v2, env: { CUT: "1" } }), { log });
+    expect(passed.changed).toBe(true);
+    expect(lines.some((l) => l.endsWith("connection lost during the health check; asking the host how it ended"))).toBe(true);
+    expect(await answer()).toBe("v2\n");
+    expect(await inVm("docker ps -a --format '{{.Names}}'; ls -A ~debian/.berth/app")).toBe("app\nimages\n");
+    const err = await deploy(cutDuringLaunch(), appPlan({ image: kit.appImages.broken, healthcheck: { type: "http", path: "/", timeoutSeconds: 3 } }), { log }).catch((e: unknown) => e);
+    expect((err as Error).message.split("\n")[0]).toBe(`${ex.target}: the connection dropped during the health check, and the release did not pass it; rolled back to the previous release`);
+    expect(await answer()).toBe("v2\n");
+    expect(await inVm("docker ps -a --format '{{.Names}}'; ls -A ~debian/.berth/app")).toBe("app\nimages\n");
   });
 
   it("delivers env values and container args byte-exact into the container (200 generated values, real deploys)", async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { describeFailure, runCli } from "../../src/cli/failure.js";
+import { Sensitive } from "../../src/deploy/sensitive.js";
 import { PROJECT_DIR } from "../helpers/config.js";
 
 const STACK_TRACE = /^\s+at .+:\d+:\d+\)?$/m;
@@ -25,6 +26,14 @@ describe("describeFailure", () => {
     expect(text).toMatch(STACK_TRACE);
   });
 
+  it("redacts every secret berth holds, also from the stack trace", () => {
+    new Sensitive("hunter22-registry-pass");
+    const e = new Error("docker login answered: bad password hunter22-registry-pass");
+    expect(describeFailure(e, false)).toBe("berth: docker login answered: bad password [REDACTED]\n");
+    expect(describeFailure(e, true)).toMatch(/^berth: Error: docker login answered: bad password \[REDACTED\]\n/);
+    expect(describeFailure(e, true)).not.toContain("hunter22");
+  });
+
   it("runCli turns a thrown error into exit code 1 and the message", async () => {
     const err: string[] = [];
     const code = await runCli(async () => { throw new Error("the stack file is missing"); }, { stdout: () => undefined, stderr: (s) => void err.push(s) }, {});
@@ -43,7 +52,7 @@ describe("the berth command on a machine without SSH keys", () => {
   it("berth deploy without --identity ends in a message, not a stack trace", () => {
     const r = berth(deploy);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain(`${join(home, ".ssh", "id_ed25519")}`);
+    expect(r.stderr).toContain("no SSH private key found (looked for ~/.ssh/id_ed25519"); // ~ is this HOME
     expect(r.stderr).toContain("--identity");
     expect(r.stderr).not.toMatch(STACK_TRACE);
   });

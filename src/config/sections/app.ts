@@ -95,6 +95,8 @@ export const appSchema = section({
   healthcheck: healthcheck.optional(),
   keepReleases: wholeNumber(1, 50).default(3),
   transfer: choice(["registry", "stream"], "transfer").default("registry"),
+  /** How long a deploy waits for another deploy of this app on the same host (default 600). */
+  lockTimeoutSeconds: wholeNumber(0, 86400, "a number of seconds").optional(),
 });
 
 export type AppInput = z.output<typeof appSchema>;

@@ -6,7 +6,8 @@ export const HOST_ENTRIES = [
     id: "ssh-unreachable",
     severity: "fail",
     seen: "berth: `cannot connect over SSH … ECONNREFUSED / Timed out while waiting for handshake`",
-    patterns: [/(?:(?<target>\S+): )?cannot connect over SSH after \d+ attempts?: (?<detail>.+)/],
+    // The detail is ssh2's; berth's own hint after " — " is not repeated in the diagnosis.
+    patterns: [/(?:(?<target>\S+): )?cannot connect over SSH after \d+ attempts?: (?<detail>.+?)(?: — .*)?$/],
     key: "berth:host.allowSsh",
     en: [
       "The host does not answer on its SSH port",
@@ -22,8 +23,8 @@ export const HOST_ENTRIES = [
   entry({
     id: "ssh-auth-failed",
     severity: "fail",
-    seen: "berth: `All configured authentication methods failed`",
-    patterns: [/All configured authentication methods failed/],
+    seen: "berth: `the server refused the key … for user …`, ssh2: `All configured authentication methods failed`",
+    patterns: [/the server refused .+? for user (?<user>\S+) — /, /All configured authentication methods failed/],
     context: [/(?<user>[^@\s]+)@\S+: cannot connect over SSH/],
     outranks: ["ssh-unreachable"],
     key: "berth:host.sshPublicKey",
@@ -41,8 +42,8 @@ export const HOST_ENTRIES = [
   entry({
     id: "ssh-host-key-changed",
     severity: "fail",
-    seen: "berth: `host key changed from SHA256:… to SHA256:…`, or `the configured fingerprint is …`",
-    patterns: [/host key changed from (?<old>\S+) to (?<new>\S+)/, /host key is (?<new>\S+), but the configured fingerprint is (?<old>\S+)/],
+    seen: "berth: `host key changed from SHA256:… to SHA256:…`, or `host key is SHA256:…, but <the pin> is SHA256:…`",
+    patterns: [/host key changed from (?<old>\S+) to (?<new>\S+)/, /host key is (?<new>SHA256:\S+), but .+? is (?<old>SHA256:\S+) — refusing to connect/],
     outranks: ["ssh-unreachable"],
     key: "berth:host.hostKeyFingerprint",
     en: [

@@ -154,8 +154,8 @@ export const MACHINE_ENTRIES = [
   entry({
     id: "ssh-key-missing",
     severity: "fail",
-    seen: "doctor / berth deploy: `no SSH private key at …`",
-    patterns: [/no SSH private key at (?<path>.+?) — pass --identity/],
+    seen: "doctor / berth deploy: `no SSH private key found (looked for …)`",
+    patterns: [/no SSH private key found \(looked for (?<path>[^)]+)\)/],
     command: "ssh-keygen -t ed25519",
     en: ["No SSH private key to log in with", "berth logs in to hosts with[[ {path}]], and there is no such key.", "Make one with ssh-keygen -t ed25519 and put its .pub line in berth:host.sshPublicKey, or pass --identity FILE."],
     zh: ["没有用来登录的 SSH 私钥", "berth 用[[ {path} ]]登录主机，但这个密钥不存在。", "用 ssh-keygen -t ed25519 生成一把，把 .pub 那一行填到 berth:host.sshPublicKey；或者用 --identity FILE 指定。"],
