@@ -68,8 +68,8 @@ export async function labInitCommand(opts: { provider: string; dir: string; name
   if (provider === "digitalocean") {
     const file = join(opts.keyDir ?? join(homedir(), ".ssh"), `berth_${opts.name}`);
     if (!existsSync(`${file}.pub`)) {
-      const { utils } = (await import("ssh2")).default;
-      const pair = utils.generateKeyPairSync("ed25519", { comment: `berth-lab-${opts.name}` });
+      const { ed25519KeyPair } = await import("../deploy/keypair.js");
+      const pair = ed25519KeyPair(`berth-lab-${opts.name}`);
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       writeFileSync(file, pair.private, { mode: 0o600 });
       writeFileSync(`${file}.pub`, `${pair.public}\n`);

@@ -8,7 +8,7 @@
  * the lab's own admin key).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { runtimeRequire } from "./runtime-require.js";
+import { berthRequire } from "./runtime-require.js";
 
 export interface LabKeyInputs {
   /** The key's comment: `berth-<host name>`. */
@@ -22,8 +22,8 @@ export interface LabKeyOutputs extends LabKeyInputs {
 
 export class LabKeyProvider implements pulumi.dynamic.ResourceProvider {
   async create(inputs: LabKeyInputs): Promise<pulumi.dynamic.CreateResult<LabKeyOutputs>> {
-    const ssh2 = runtimeRequire("ssh2") as typeof import("ssh2");
-    const pair = ssh2.utils.generateKeyPairSync("ed25519", { comment: inputs.comment });
+    const { ed25519KeyPair } = berthRequire("deploy/keypair.ts") as typeof import("../deploy/keypair.js");
+    const pair = ed25519KeyPair(inputs.comment);
     return { id: inputs.comment, outs: { comment: inputs.comment, publicKey: pair.public.trim(), privateKey: pair.private } };
   }
 

@@ -37,8 +37,8 @@ export class LocalVmProvider implements pulumi.dynamic.ResourceProvider {
     let publicKey = inputs.sshPublicKey;
     let privateKey = "";
     if (!publicKey) {
-      const ssh2 = runtimeRequire("ssh2") as typeof import("ssh2");
-      const pair = ssh2.utils.generateKeyPairSync("ed25519", { comment: `berth-${inputs.vmName}` });
+      const { ed25519KeyPair } = berthRequire("deploy/keypair.ts") as typeof import("../deploy/keypair.js");
+      const pair = ed25519KeyPair(`berth-${inputs.vmName}`);
       publicKey = pair.public;
       privateKey = pair.private;
     }

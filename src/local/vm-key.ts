@@ -10,6 +10,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import ssh2 from "ssh2";
+import { ed25519KeyPair } from "../deploy/keypair.js";
 import { cacheDir } from "./engine.js";
 
 export interface VmKey {
@@ -28,7 +29,7 @@ export function ensureVmKey(name: string): VmKey {
   const privateKeyFile = vmKeyFile(name);
   const pubFile = `${privateKeyFile}.pub`;
   if (!existsSync(privateKeyFile) || !existsSync(pubFile)) {
-    const pair = ssh2.utils.generateKeyPairSync("ed25519", { comment: `berth-vm-${name}` });
+    const pair = ed25519KeyPair(`berth-vm-${name}`);
     writeFileSync(privateKeyFile, pair.private, { mode: 0o600 });
     writeFileSync(pubFile, `${pair.public}\n`, { mode: 0o644 });
   }

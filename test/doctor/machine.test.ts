@@ -10,6 +10,7 @@ import { backendCheck, nodeCheck, passphraseCheck, pulumiCheck, secretsCheck, ss
 import type { MachineContext } from "../../src/doctor/machine-pulumi.js";
 import { passphraseOpens } from "../../src/doctor/passphrase.js";
 import { PROJECT_DIR, PUBKEY, RSA_PUBKEY } from "../helpers/config.js";
+import { ed25519KeyPair } from "../../src/deploy/keypair.js";
 
 /** Made by `pulumi stack init` (Pulumi CLI v3.248.0) with PULUMI_CONFIG_PASSPHRASE="correct horse battery staple". */
 const SALT = "v1:hWxiPgcjTSo=:v1:saFCelqJBLD4yFkp:oHGbLDpckuTsDodhB8RSTZXCUP0xYg==";
@@ -153,7 +154,7 @@ describe("the stack and its secrets", () => {
 });
 
 describe("the SSH key", () => {
-  const pair = ssh2.utils.generateKeyPairSync("ed25519");
+  const pair = ed25519KeyPair();
   const keyFile = (text: string) => {
     const f = join(dir(), "id");
     writeFileSync(f, text);

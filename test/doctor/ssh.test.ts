@@ -11,6 +11,7 @@ import { exitCode } from "../../src/doctor/report.js";
 import { runDoctor } from "../../src/doctor/run.js";
 import { PROJECT_DIR } from "../helpers/config.js";
 import { startSshd, type Sshd } from "../helpers/sshd.js";
+import { ed25519KeyPair } from "../../src/deploy/keypair.js";
 
 describe("berth doctor --host over real SSH", () => {
   let sshd: Sshd;
@@ -40,7 +41,7 @@ describe("berth doctor --host over real SSH", () => {
 
   it("a key the host does not accept", async () => {
     const other = join(dir, "other");
-    writeFileSync(other, ssh2.utils.generateKeyPairSync("ed25519").private, { mode: 0o600 });
+    writeFileSync(other, ed25519KeyPair().private, { mode: 0o600 });
     const r = await doctor({ identity: other });
     expect(exitCode(r)).toBe(3);
     const f = r.hosts[0]?.checks[0]?.findings[0];

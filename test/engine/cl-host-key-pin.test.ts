@@ -15,11 +15,12 @@ import { createVm, destroyVm, listVms, type LocalVm } from "../../src/local/vm.j
 import { PROJECT_DIR } from "../helpers/config.js";
 import { sh } from "../integration/helpers.js";
 import { opsOf, PulumiProject, withoutSecrets } from "./pulumi.js";
+import { ed25519KeyPair } from "../../src/deploy/keypair.js";
 
 const STACK = "clpin";
 const VM = "cl-pin";
 const kit = kitInfo();
-const keys = ssh2.utils.generateKeyPairSync("ed25519");
+const keys = ed25519KeyPair();
 const project = new PulumiProject("cl-host-key-pin");
 // This machine's own known_hosts is never touched: the runs get a home of their own.
 const home = mkdtempSync(join(tmpdir(), "berth-engine-cl-pin-home-"));

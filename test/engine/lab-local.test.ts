@@ -18,6 +18,7 @@ import { kitInfo } from "../../src/local/kit.js";
 import { destroyVm, listVms, vmContainerName } from "../../src/local/vm.js";
 import { PROJECT_DIR } from "../helpers/config.js";
 import { opsOf, PulumiProject, withoutSecrets } from "./pulumi.js";
+import { ed25519KeyPair } from "../../src/deploy/keypair.js";
 
 const run = promisify(execFile);
 const STACK = "lab-t1";
@@ -25,7 +26,7 @@ const IDS = ["s001", "s002", "s003", "s004"];
 const VMS = IDS.map((id) => `${STACK}-${id}`);
 const kit = kitInfo();
 const project = new PulumiProject(STACK);
-const own = ssh2.utils.generateKeyPairSync("ed25519", { comment: "s004-own" });
+const own = ed25519KeyPair("s004-own");
 const rosterFile = join(project.dir, "rosters", `${STACK}.csv`);
 const roster = (ids: string[]) => `\uFEFF学号,姓名,公钥\r\n${ids.map((id) => `${id},Student ${id},${id === "s004" ? own.public : ""}`).join("\r\n")}\r\n`;
 

@@ -4,9 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { connect, createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
-import ssh2 from "ssh2";
-
-const { utils } = ssh2;
+import { ed25519KeyPair } from "../../src/deploy/keypair.js";
 
 export interface Sshd {
   readonly port: number;
@@ -20,15 +18,9 @@ export interface Sshd {
   stop(): Promise<void>;
 }
 
-/**
- * An ed25519 key pair ssh2 can read back. ssh2's generateKeyPairSync drops a leading zero byte of
- * the public key about once in 500 keys (a 31-byte key), and then cannot parse its own output.
- */
+/** An ed25519 key pair ssh2 can read back (see src/deploy/keypair.ts). */
 export function sshKeyPair(): { private: string; public: string } {
-  for (;;) {
-    const k = utils.generateKeyPairSync("ed25519");
-    if (!(utils.parseKey(k.private) instanceof Error) && !(utils.parseKey(k.public) instanceof Error)) return k;
-  }
+  return ed25519KeyPair();
 }
 
 async function freePort(): Promise<number> {

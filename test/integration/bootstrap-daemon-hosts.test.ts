@@ -15,10 +15,11 @@ import { doctorHost } from "../../src/doctor/host.js";
 import { destroyVm, createVm, type LocalVm } from "../../src/local/vm.js";
 import { PROJECT_DIR } from "../helpers/config.js";
 import { sh, testVmName } from "./helpers.js";
+import { ed25519KeyPair } from "../../src/deploy/keypair.js";
 
 const STACK = parse(readFileSync(join(PROJECT_DIR, "stacks/Pulumi.local.yaml"), "utf8")) as { config: Record<string, Record<string, unknown>> };
 const BOOTSTRAP = STACK.config["berth:bootstrap"] ?? {};
-const KEYS = ssh2.utils.generateKeyPairSync("ed25519");
+const KEYS = ed25519KeyPair();
 const NAME = testVmName("daemon-hosts");
 const DROPIN = "/etc/systemd/system/docker.service.d/berth-hosts.conf";
 

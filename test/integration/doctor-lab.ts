@@ -21,12 +21,13 @@ import { LAB_NETWORK } from "../../src/local/lab-net.js";
 import { createVm, type LocalVm } from "../../src/local/vm.js";
 import { PROJECT_DIR } from "../helpers/config.js";
 import { testVmName } from "./helpers.js";
+import { ed25519KeyPair } from "../../src/deploy/keypair.js";
 
 export const STACK_FILE = join(PROJECT_DIR, "stacks", "Pulumi.local.yaml");
 /** The stand-ins' container and its name on berth-lab, with this run's VM prefix like the VM. */
 export const STANDIN = testVmName("doc-standin");
 export const STANDIN_HOST = `${STANDIN}.berth.lab`;
-export const KEYS = ssh2.utils.generateKeyPairSync("ed25519");
+export const KEYS = ed25519KeyPair();
 const work = mkdtempSync(join(tmpdir(), "berth-doctor-it-"));
 export const IDENTITY = join(work, "id");
 export const KNOWN_HOSTS = join(work, "known_hosts");
