@@ -84,19 +84,17 @@ export async function deployCommand(opts: HostOptions & { concurrency: number; w
   });
 }
 
-export async function statusCommand(opts: HostOptions, io: CommandIo): Promise<number> {
+/** Runs VERB with a session on each --host in turn; the exit code is the worst, a host that fails is 1. */
+export type HostVerb = (s: Session, app: string, out: CommandIo) => Promise<number>;
+
+export async function eachHost(opts: HostOptions, io: CommandIo, verb: HostVerb): Promise<number> {
   return withStack(opts, io, async ({ plan, pin }, out) => {
     const identity = readIdentity(opts.identity);
     let code = 0;
     for (const h of opts.host) {
       const ex = executorFor(parseTarget(h), identity, { ...opts, ...(pin ? { pin } : {}) });
       try {
-        const s = new Session(ex, () => undefined);
-        const status = await readStatus(s);
-        const c = await s.try(docker.inspect(plan.name));
-        const [, state = "absent", , , release = "-"] = c.code === 0 ? c.stdout.trim().split(" ") : [];
-        out.stdout(`${ex.target}  bootstrap: ${status?.phase ?? "no status file"}  mirrors: ${Object.entries(status?.mirrors ?? {}).map(([k, v]) => `${k}=${v}`).join(",") || "-"}  ${plan.name}: ${state} ${release}\n`);
-        if (status?.phase !== "ready" || state !== "running") code = 1;
+        code = Math.max(code, await verb(new Session(ex, () => undefined), plan.name, out));
       } catch (e) {
         out.stderr(`${(e as Error).message}\n`);
         code = 1;
@@ -105,6 +103,16 @@ export async function statusCommand(opts: HostOptions, io: CommandIo): Promise<n
       }
     }
     return code;
+  });
+}
+
+export async function statusCommand(opts: HostOptions, io: CommandIo): Promise<number> {
+  return eachHost(opts, io, async (s, app, out) => {
+    const status = await readStatus(s);
+    const c = await s.try(docker.inspect(app));
+    const [, state = "absent", , , release = "-"] = c.code === 0 ? c.stdout.trim().split(" ") : [];
+    out.stdout(`${s.ex.target}  bootstrap: ${status?.phase ?? "no status file"}  mirrors: ${Object.entries(status?.mirrors ?? {}).map(([k, v]) => `${k}=${v}`).join(",") || "-"}  ${app}: ${state} ${release}\n`);
+    return status?.phase !== "ready" || state !== "running" ? 1 : 0;
   });
 }
 

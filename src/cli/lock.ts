@@ -1,31 +1,8 @@
 /** `berth lock status|break`: see who holds an app's deploy lock on hosts, and remove a stale one. */
 import type { Command } from "commander";
 import { breakLock, describeLock, readLock, staleReason } from "../deploy/lock.js";
-import { Session } from "../deploy/session.js";
-import { withStack, type HostOptions } from "./deploy.js";
+import { eachHost, type HostOptions } from "./deploy.js";
 import type { CommandIo } from "./render.js";
-import { executorFor, parseTarget, readIdentity } from "./targets.js";
-
-type Verb = (s: Session, app: string, out: CommandIo) => Promise<number>;
-
-async function eachHost(opts: HostOptions, io: CommandIo, verb: Verb): Promise<number> {
-  return withStack(opts, io, async ({ plan, pin }, out) => {
-    const identity = readIdentity(opts.identity);
-    let code = 0;
-    for (const h of opts.host) {
-      const ex = executorFor(parseTarget(h), identity, { ...opts, ...(pin ? { pin } : {}) });
-      try {
-        code = Math.max(code, await verb(new Session(ex, () => undefined), plan.name, out));
-      } catch (e) {
-        out.stderr(`${(e as Error).message}\n`);
-        code = 1;
-      } finally {
-        await ex.close();
-      }
-    }
-    return code;
-  });
-}
 
 export function lockStatusCommand(opts: HostOptions, io: CommandIo): Promise<number> {
   return eachHost(opts, io, async (s, app, out) => {
