@@ -37,7 +37,7 @@ export interface DigitalOceanHost {
  * One droplet. In a lab (`lab` given) the droplets share the lab's SSH key and firewall (applied
  * by tag), so each host adds only its droplet (and reserved IP).
  */
-export function digitalOceanHost(name: string, cfg: StackConfig, userData: pulumi.Input<string>, parent: pulumi.Resource, lab?: { sshKeys: pulumi.Input<string>[]; tags: readonly string[] }): DigitalOceanHost {
+export function digitalOceanHost(name: string, cfg: StackConfig, userData: pulumi.Input<string>, parent: pulumi.Resource, lab?: { sshKeys: pulumi.Input<string>[]; tags: pulumi.Input<string[]> }, opts: pulumi.CustomResourceOptions = {}): DigitalOceanHost {
   const h = cfg.host;
   const region = h.region ?? DO_DEFAULTS.region;
   const key = h.sshPublicKey && !lab ? new digitalocean.SshKey(`${name}-key`, { name: `${name}-berth`, publicKey: h.sshPublicKey }, { parent }) : undefined;
@@ -48,10 +48,10 @@ export function digitalOceanHost(name: string, cfg: StackConfig, userData: pulum
     image: h.image ?? DO_IMAGES[h.os] ?? h.os,
     userData,
     sshKeys: [...h.sshKeys, ...(key ? [key.fingerprint] : []), ...(lab?.sshKeys ?? [])],
-    tags: ["berth", ...h.tags, ...(lab?.tags ?? [])],
+    tags: pulumi.output(lab?.tags ?? []).apply((t) => ["berth", ...h.tags, ...t]),
     monitoring: h.monitoring,
     ...(h.vpcUuid ? { vpcUuid: h.vpcUuid } : {}),
-  }, { parent });
+  }, { parent, ...opts });
   if (!lab) {
     const rules = firewallRules(cfg);
     new digitalocean.Firewall(`${name}-firewall`, {

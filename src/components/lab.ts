@@ -14,15 +14,16 @@ import type { LabConfig, Student } from "../config/lab.js";
 import type { StackConfig } from "../config/load.js";
 import { firewallRules } from "./digitalocean.js";
 import { DockerHost, type LabHostArgs } from "./docker-host.js";
+import { bootstrapDigest, bootstrapOf } from "./lab-bootstrap.js";
 import { LabKey } from "./lab-key.js";
-import { tencentLabParts, type TencentLabParts } from "./lab-tencent.js";
-import { publishedPorts } from "./ports.js";
+import { labNetworkRules, tencentLabParts, type TencentLabParts } from "./lab-tencent.js";
+import { studentUserData } from "./lab-user-data.js";
 
 export interface LabArgs {
   readonly config: StackConfig & { readonly lab: LabConfig };
   readonly rendered: Rendered;
-  /** When the lab ends, ISO-8601 UTC. */
-  readonly expiresAt: string;
+  /** When the lab ends, ISO-8601 UTC (for a duration: from the lab's LabStart). */
+  readonly expiresAt: pulumi.Input<string>;
   readonly sshPrivateKey?: pulumi.Input<string>;
   readonly tencent?: { secretId?: pulumi.Input<string>; secretKey?: pulumi.Input<string>; endpoint?: string };
   /** The Tencent lab layer (default: the connected one, lab-tencent.ts). */
@@ -44,6 +45,8 @@ export interface StudentHost {
   /** `roster`: the student's own key; `berth`: a key berth made (its private half is in the secret output). */
   readonly keySource: "roster" | "berth";
   readonly publicKey: string;
+  /** The digest of the lab bootstrap the host was made with (lab-bootstrap.ts); `unknown`, `older` where it cannot be read. */
+  readonly bootstrap?: string;
 }
 
 /** DigitalOcean tags (letters, digits, `:`, `-`, `_`): the lab and its end. */
@@ -55,11 +58,14 @@ export class Lab extends pulumi.ComponentResource {
   declare readonly students: pulumi.Output<Record<string, StudentHost>>;
   /** Private keys berth made, by student id (a secret). */
   declare readonly privateKeys: pulumi.Output<Record<string, string>>;
+  /** By student id, the URN of the student's host resource (for `pulumi up --replace`). */
+  readonly hostUrns: Record<string, pulumi.Output<string>> = {};
 
   constructor(name: string, args: LabArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("berth:index:Lab", name, {}, opts);
     const cfg = args.config;
     const shared = this.#shared(name, args);
+    const current = bootstrapDigest(args.rendered.userData);
     const hosts: pulumi.Output<[string, StudentHost]>[] = [];
     const keys: pulumi.Output<[string, string]>[] = [];
     for (const s of [...cfg.lab.students].sort((a, b) => a.hostName.localeCompare(b.hostName))) {
@@ -71,7 +77,10 @@ export class Lab extends pulumi.ComponentResource {
         ...(args.tencent ? { tencent: args.tencent } : {}),
         lab: { lab: name, studentKey: publicKey, expiresAt: args.expiresAt, ...shared },
       }, { parent: this });
-      hosts.push(studentHost(s, host, publicKey, made !== undefined));
+            const expected = publicKey.apply((k) => studentUserData(args.rendered, cfg.host.provider, k).userData);
+      const bootstrap = pulumi.all([host.madeWith, expected]).apply(([u, e]) => bootstrapOf(u, e, current));
+      hosts.push(studentHost(s, host, publicKey, made !== undefined, bootstrap));
+      this.hostUrns[s.id] = host.machineUrn;
       if (made) keys.push(made.privateKey.apply((k) => [s.id, k] as [string, string]));
     }
     this.students = pulumi.all(hosts).apply((e) => Object.fromEntries(e));
@@ -85,19 +94,17 @@ export class Lab extends pulumi.ComponentResource {
     const parent = this;
     if (h.provider === "digitalocean") {
       const key = h.sshPublicKey ? new digitalocean.SshKey(`${name}-key`, { name: `${name}-berth`, publicKey: h.sshPublicKey }, { parent }) : undefined;
-      const tags = doLabTags(name, args.expiresAt);
+      const tags = pulumi.output(args.expiresAt).apply((e) => doLabTags(name, e));
       const rules = firewallRules(args.config);
-      new digitalocean.Firewall(`${name}-firewall`, { name: `${name}-berth`, tags: [tags[0]!], inboundRules: rules.inbound, outboundRules: rules.outbound }, { parent });
+      new digitalocean.Firewall(`${name}-firewall`, { name: `${name}-berth`, tags: [`berth-lab:${name}`], inboundRules: rules.inbound, outboundRules: rules.outbound }, { parent });
       return { digitalocean: { sshKeys: key ? [key.fingerprint] : [], tags } };
     }
     if (h.provider === "tencentcloud") {
       const parts = args.tencentParts ?? tencentLabParts;
       if (!parts) throw new pulumi.RunError("berth:lab: Tencent labs need berth's Tencent lab layer, which this build does not include");
-      const ports = publishedPorts(args.config.app?.ports ?? []);
       const t = args.tencent ?? {};
       const net = parts.network(`${name}-net`, {
-        region: h.region ?? "ap-guangzhou", name, publicKey: h.sshPublicKey ?? "", sshCidrs: [...h.allowSsh],
-        appPorts: ports.filter((p) => p.protocol === "tcp").map((p) => p.port), appUdpPorts: ports.filter((p) => p.protocol === "udp").map((p) => p.port), appCidrs: ["0.0.0.0/0"],
+        region: h.region ?? "ap-guangzhou", name, publicKey: h.sshPublicKey ?? "", ...labNetworkRules(args.config),
         ...(t.secretId !== undefined ? { secretId: t.secretId } : {}), ...(t.secretKey !== undefined ? { secretKey: t.secretKey } : {}), ...(t.endpoint ? { endpoint: t.endpoint } : {}),
       }, { parent });
       return { tencent: { parts, securityGroupId: net.securityGroupId, keyId: net.keyId } };
@@ -106,9 +113,9 @@ export class Lab extends pulumi.ComponentResource {
   }
 }
 
-function studentHost(s: Student, host: DockerHost, publicKey: pulumi.Output<string>, made: boolean): pulumi.Output<[string, StudentHost]> {
-  return pulumi.all([host.sshHost, host.sshUser, host.sshPort, host.ssh, host.hostKeyFingerprint, host.appUrl, publicKey]).apply(([addr, user, port, ssh, fp, appUrl, key]): [string, StudentHost] => [
+function studentHost(s: Student, host: DockerHost, publicKey: pulumi.Output<string>, made: boolean, bootstrap: pulumi.Output<string>): pulumi.Output<[string, StudentHost]> {
+  return pulumi.all([host.sshHost, host.sshUser, host.sshPort, host.ssh, host.hostKeyFingerprint, host.appUrl, publicKey, bootstrap]).apply(([addr, user, port, ssh, fp, appUrl, key, boot]): [string, StudentHost] => [
     s.id,
-    { id: s.id, name: s.name ?? "", email: s.email ?? "", hostName: s.hostName, host: addr, user, port, ssh, hostKeyFingerprint: fp, appUrl, keySource: made ? "berth" : "roster", publicKey: key },
+    { id: s.id, name: s.name ?? "", email: s.email ?? "", hostName: s.hostName, host: addr, user, port, ssh, hostKeyFingerprint: fp, appUrl, keySource: made ? "berth" : "roster", publicKey: key, bootstrap: boot },
   ]);
 }
