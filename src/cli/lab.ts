@@ -11,7 +11,7 @@ import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { LAB_PROVIDERS } from "../config/lab.js";
-import { PROVIDERS, type Provider } from "../config/sections/host.js";
+import type { Provider } from "../config/sections/host.js";
 import { loadStackFile, readStackFile, stackNameOf } from "../config/stackfile.js";
 import { render } from "../bootstrap/render.js";
 import { writeHandouts, type LabStackOutputs } from "../lab/handout-files.js";
@@ -44,8 +44,8 @@ function stackOf(file: string, io: CommandIo): { projectDir: string; stack: stri
 
 export async function labInitCommand(opts: { provider: string; dir: string; name: string; keyDir?: string }, io: CommandIo): Promise<number> {
   const provider = opts.provider as Provider;
-  if (!(PROVIDERS as readonly string[]).includes(provider) || provider === "existing") {
-    io.stderr(`berth lab init: --provider must be ${LAB_PROVIDERS.join(", ")} (got "${opts.provider}")\n`);
+  if (!(LAB_PROVIDERS as readonly string[]).includes(provider)) {
+    io.stderr(`berth lab init: --provider must be local, digitalocean or tencentcloud (got "${opts.provider}")\n`);
     return LAB_EXIT.usage;
   }
   if (!/^[a-z0-9]([a-z0-9-]{0,22}[a-z0-9])?$/.test(opts.name)) {
