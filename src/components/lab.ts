@@ -77,7 +77,7 @@ export class Lab extends pulumi.ComponentResource {
         ...(args.tencent ? { tencent: args.tencent } : {}),
         lab: { lab: name, studentKey: publicKey, expiresAt: args.expiresAt, ...shared },
       }, { parent: this });
-            const expected = publicKey.apply((k) => studentUserData(args.rendered, cfg.host.provider, k).userData);
+      const expected = publicKey.apply((k) => studentUserData(args.rendered, cfg.host.provider, k).userData);
       const bootstrap = pulumi.all([host.madeWith, expected]).apply(([u, e]) => bootstrapOf(u, e, current));
       hosts.push(studentHost(s, host, publicKey, made !== undefined, bootstrap));
       this.hostUrns[s.id] = host.machineUrn;
@@ -101,7 +101,6 @@ export class Lab extends pulumi.ComponentResource {
     }
     if (h.provider === "tencentcloud") {
       const parts = args.tencentParts ?? tencentLabParts;
-      if (!parts) throw new pulumi.RunError("berth:lab: Tencent labs need berth's Tencent lab layer, which this build does not include");
       const t = args.tencent ?? {};
       const net = parts.network(`${name}-net`, {
         region: h.region ?? "ap-guangzhou", name, publicKey: h.sshPublicKey ?? "", ...labNetworkRules(args.config),

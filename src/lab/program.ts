@@ -14,7 +14,7 @@ import type { StackConfig } from "../config/load.js";
 import { Lab, type LabArgs, type StudentHost } from "../components/lab.js";
 import { bootstrapDigest } from "../components/lab-bootstrap.js";
 import { LabStart } from "../components/lab-start.js";
-import { tencentLabParts, type TencentLabParts } from "../components/lab-tencent.js";
+import { tencentLabParts } from "../components/lab-tencent.js";
 import { budgetProblem, estimate, hoursUntil, showEstimate, type Estimate } from "./cost.js";
 import { DO_PRICES, DO_PRICES_CHECKED, digitalOceanPrice, LOCAL_PRICE, type HostPrice } from "./prices.js";
 import { labNotes, olderBootstrap, olderBootstrapNote, type Previous } from "./notes.js";
@@ -70,10 +70,8 @@ async function hostPrice(args: LabProgramArgs, hours: number, previous: Previous
         errors.push(`berth:host.size: berth's DigitalOcean price table (checked ${DO_PRICES_CHECKED}) has no price for ${size}, so the lab's cost cannot be checked against berth:lab.budget — choose one of ${Object.keys(DO_PRICES).join(", ")}, or remove the budget`);
       return p;
     }
-    case "tencentcloud": {
-      const parts: TencentLabParts | undefined = args.tencentParts ?? tencentLabParts;
-      return parts ? tencentPrice({ config: args.config, parts, tencent: args.tencent }, hours, previous, errors, notes) : undefined;
-    }
+    case "tencentcloud":
+      return tencentPrice({ config: args.config, parts: args.tencentParts ?? tencentLabParts, tencent: args.tencent }, hours, previous, errors, notes);
     case "existing":
       return undefined;
   }
