@@ -9,9 +9,11 @@
 //     quota the lab already holds; the expiry (14d, anchored at the first creation) reaches every
 //     RunInstances as the same ActionTimer;
 //   - a no-op `up` calls nothing that changes the account;
-//   - a roster change (2 out, 2 in, rows reordered) together with a bootstrap change touches only
-//     those 4 hosts: the others keep the bootstrap they were made with, preview says so and gives
-//     the `pulumi up --replace` command, which rebuilds exactly that host with the new bootstrap;
+//   - a roster change (2 out, 2 in, rows reordered, one student's own key changed) together with
+//     a bootstrap change touches only those 5 hosts: the changed key replaces its host, which gets
+//     the new key and the new bootstrap; the others keep the bootstrap they were made with, preview
+//     says so and gives the `pulumi up --replace` command, which rebuilds exactly that host with
+//     the new bootstrap;
 //   - `destroy` leaves the account empty.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -151,14 +153,20 @@ describe.sequential("a 60-student Tencent lab through berth's program", () => {
     expect(mutating(since(from))).toEqual([]);
   });
 
-  it("a roster change with a new bootstrap touches only the 4 students' hosts; preview says who keeps an older bootstrap", async () => {
+  it("a roster change with a new bootstrap touches only the 5 students' hosts; preview says who keeps an older bootstrap", async () => {
     api().state.options.zoneQuotas[ZONE] = 100; // Pulumi makes the new students' hosts before it deletes the old
     const before = byName();
-    writeRoster([...ids(3, 62)].reverse());
+    const oldKey = own.s40!;
+    own.s40 = ssh2.utils.generateKeyPairSync("ed25519", { comment: "s40-new" }).public; // s40 lost their key and made a new one
+    writeRoster([...ids(3, 62)].reverse()); // s40 is on row 24
     await project.ok(["config", "set", "--stack", STACK, "--path", "berth:bootstrap.pip.mirror", "tuna"]);
     const preview = await project.withEvents(["preview", "--stack", STACK]);
     expect(preview.code, preview.stdout + preview.stderr).toBe(0);
-    const note = /lab li-tc: 58 of 60 hosts \(li-tc-s03, li-tc-s04, li-tc-s05, li-tc-s06, li-tc-s07 and 53 more\) keep the bootstrap they were made with, older than the one berth renders now .* pulumi up --replace '([^']+)'/.exec(text(preview));
+    expect(text(preview)).toContain(
+      "lab li-tc: s40's public key in rosters/li-tc.csv (row 24) changed — pulumi up replaces host li-tc-s40, and everything on it (files, containers, conda environments) is lost. Have the student copy their work off first, or put the old key back in the roster.",
+    );
+    // s40's host is replaced anyway (and gets the new bootstrap): not counted among those that keep an older one.
+    const note = /lab li-tc: 57 of 60 hosts \(li-tc-s03, li-tc-s04, li-tc-s05, li-tc-s06, li-tc-s07 and 52 more\) keep the bootstrap they were made with, older than the one berth renders now .* pulumi up --replace '([^']+)'/.exec(text(preview));
     expect(note, text(preview)).not.toBeNull();
     const from = api().requests.length;
     const r = await project.withEvents(["up", "--yes", "--skip-preview", "--stack", STACK]);
@@ -167,16 +175,23 @@ describe.sequential("a 60-student Tencent lab through berth's program", () => {
     expect(changed).toEqual([
       "create berth:index:DockerHost", "create berth:index:DockerHost", `create ${INSTANCE}`, `create ${INSTANCE}`,
       "create pulumi-nodejs:dynamic/berth:LabKey", "create pulumi-nodejs:dynamic/berth:LabKey",
+      `create-replacement ${INSTANCE}`, `replace ${INSTANCE}`, `delete-replaced ${INSTANCE}`,
       "delete berth:index:DockerHost", "delete berth:index:DockerHost", `delete ${INSTANCE}`, `delete ${INSTANCE}`,
       "delete pulumi-nodejs:dynamic/berth:LabKey", "delete pulumi-nodejs:dynamic/berth:LabKey",
     ].sort());
     const calls = mutating(since(from));
-    expect(ok(calls, "RunInstances").map((q) => (q.params as { InstanceName: string }).InstanceName).sort()).toEqual(["li-tc-s61", "li-tc-s62"]);
-    for (const q of ok(calls, "RunInstances")) expect(userDataOf(q)).toContain("pypi.tuna.tsinghua.edu.cn");
+    const made = ok(calls, "RunInstances");
+    expect(made.map((q) => (q.params as { InstanceName: string }).InstanceName).sort()).toEqual(["li-tc-s40", "li-tc-s61", "li-tc-s62"]);
+    for (const q of made) expect(userDataOf(q)).toContain("pypi.tuna.tsinghua.edu.cn");
+    // s40's new host carries the new key, not the old one (user-data is ignored on update, not on replacement).
+    const s40 = userDataOf(made.find((q) => (q.params as { InstanceName: string }).InstanceName === "li-tc-s40")!);
+    expect(s40).toContain(own.s40.split(" ")[1]!);
+    expect(s40).not.toContain(oldKey.split(" ")[1]!);
     expect(calls.filter((q) => !["RunInstances", "TerminateInstances"].includes(q.action))).toEqual([]);
     const after = byName();
     expect([...after.keys()].sort()).toEqual(ids(3, 62).map((s) => `li-tc-${s}`));
-    for (const s of ids(3, 60)) expect(after.get(`li-tc-${s}`)?.id).toBe(before.get(`li-tc-${s}`)?.id);
+    for (const s of ids(3, 60)) if (s !== "s40") expect(after.get(`li-tc-${s}`)?.id).toBe(before.get(`li-tc-${s}`)?.id);
+    expect(after.get("li-tc-s40")?.id).not.toBe(before.get("li-tc-s40")?.id);
 
     // The command preview gave rebuilds exactly that host, with the new bootstrap.
     const urn = note![1]!;
@@ -190,6 +205,7 @@ describe.sequential("a 60-student Tencent lab through berth's program", () => {
     expect(userDataOf(rebuilt[0]!)).toContain("pypi.tuna.tsinghua.edu.cn");
     const students = (await project.outputs(STACK)).students as Record<string, { bootstrap: string }>;
     expect(students.s03?.bootstrap).toBe(students.s61?.bootstrap);
+    expect(students.s40?.bootstrap).toBe(students.s61?.bootstrap);
     expect(students.s04?.bootstrap).not.toBe(students.s61?.bootstrap);
   });
 
