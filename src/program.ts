@@ -70,7 +70,7 @@ export function program(baseDir: string = process.cwd()) {
 
 /** Every output a stack can have; a lab stack has `lab`, `students` and `studentKeys`, a single host the rest. */
 export interface StackOutputs extends Partial<ReturnType<typeof hostOutputs>> {
-  lab?: LabSummary;
+  lab?: pulumi.Output<LabSummary>;
   students?: pulumi.Output<Record<string, StudentHost>>;
   studentKeys?: pulumi.Output<Record<string, string>>;
   /** A cache host's (or a lab's own cache's) private address. */

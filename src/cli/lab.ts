@@ -1,6 +1,6 @@
 /**
  * `berth lab …`: course labs made from a roster.
- *   berth lab init --provider local|digitalocean [--dir D] [--name N]   a ready lab stack and an example roster
+ *   berth lab init --provider local|digitalocean|tencentcloud [--dir D] [--name N]   a ready lab stack and an example roster
  *   berth lab handout --stack FILE [--out DIR]                          handouts per student, and the instructor's table
  *   berth lab reap --stack FILE [--json]                                destroy the lab if it has expired
  * Exit codes: 0 done (reap: destroyed, or nothing to do); 1 failed; 2 bad input (not a lab, files exist, unknown provider).
@@ -11,7 +11,7 @@ import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import { LAB_PROVIDERS } from "../config/lab.js";
-import { PROVIDERS, type Provider } from "../config/sections/host.js";
+import type { Provider } from "../config/sections/host.js";
 import { loadStackFile, readStackFile, stackNameOf } from "../config/stackfile.js";
 import { render } from "../bootstrap/render.js";
 import { writeHandouts, type LabStackOutputs } from "../lab/handout-files.js";
@@ -44,12 +44,8 @@ function stackOf(file: string, io: CommandIo): { projectDir: string; stack: stri
 
 export async function labInitCommand(opts: { provider: string; dir: string; name: string; keyDir?: string }, io: CommandIo): Promise<number> {
   const provider = opts.provider as Provider;
-  if (!(PROVIDERS as readonly string[]).includes(provider) || provider === "existing") {
-    io.stderr(`berth lab init: --provider must be local or digitalocean (got "${opts.provider}")\n`);
-    return LAB_EXIT.usage;
-  }
-  if (!LAB_PROVIDERS.includes(provider)) {
-    io.stderr("berth lab init: Tencent labs need berth's Tencent lab layer, which this build does not include — start from --provider local or digitalocean\n");
+  if (!(LAB_PROVIDERS as readonly string[]).includes(provider)) {
+    io.stderr(`berth lab init: --provider must be local, digitalocean or tencentcloud (got "${opts.provider}")\n`);
     return LAB_EXIT.usage;
   }
   if (!/^[a-z0-9]([a-z0-9-]{0,22}[a-z0-9])?$/.test(opts.name)) {
@@ -65,11 +61,13 @@ export async function labInitCommand(opts: { provider: string; dir: string; name
     return LAB_EXIT.usage;
   }
   let admin: { publicKey: string; file: string } | undefined;
-  if (provider === "digitalocean") {
+  if (provider === "digitalocean" || provider === "tencentcloud") {
     const file = join(opts.keyDir ?? join(homedir(), ".ssh"), `berth_${opts.name}`);
     if (!existsSync(`${file}.pub`)) {
       const { ed25519KeyPair } = await import("../deploy/keypair.js");
-      const pair = ed25519KeyPair(`berth-lab-${opts.name}`);
+      const { utils } = (await import("ssh2")).default;
+      // Tencent Cloud's ImportKeyPair takes OpenSSH RSA keys only.
+      const pair = provider === "tencentcloud" ? utils.generateKeyPairSync("rsa", { bits: 4096, comment: `berth-lab-${opts.name}` }) : ed25519KeyPair(`berth-lab-${opts.name}`);
       mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
       writeFileSync(file, pair.private, { mode: 0o600 });
       writeFileSync(`${file}.pub`, `${pair.public}\n`);
@@ -150,10 +148,10 @@ export async function labReapCommand(opts: { stack: string; json: boolean }, io:
 export function registerLab(cmd: Command, io: CommandIo): void {
   const lab = cmd.command("lab").description("course labs: one host per student of a roster (berth:lab)");
   lab.command("init").description("write a ready lab stack file and an example roster")
-    .requiredOption("--provider <provider>", "local or digitalocean")
+    .requiredOption("--provider <provider>", "local, digitalocean or tencentcloud")
     .option("--dir <dir>", "the berth project (stacks/ and rosters/ go in it)", ".")
     .option("--name <name>", "the stack's name, and every host's name prefix", "lab")
-    .option("--key-dir <dir>", "where the lab's admin key is made (digitalocean; default ~/.ssh)")
+    .option("--key-dir <dir>", "where the lab's admin key is made (digitalocean, tencentcloud; default ~/.ssh)")
     .action(async (opts: { provider: string; dir: string; name: string; keyDir?: string }) => {
       process.exitCode = await labInitCommand(opts, io);
     });

@@ -49,7 +49,7 @@ export interface DigitalOceanHost {
  * whose cache does not carry the lab firewall's tag (that firewall opens the students' app ports
  * to everyone).
  */
-export function digitalOceanHost(name: string, cfg: StackConfig, userData: pulumi.Input<string>, parent: pulumi.Resource, lab?: { sshKeys: pulumi.Input<string>[]; tags: readonly string[] }, privatePorts?: PrivatePorts): DigitalOceanHost {
+export function digitalOceanHost(name: string, cfg: StackConfig, userData: pulumi.Input<string>, parent: pulumi.Resource, lab?: { sshKeys: pulumi.Input<string>[]; tags: pulumi.Input<string[]> }, privatePorts?: PrivatePorts, opts: pulumi.CustomResourceOptions = {}): DigitalOceanHost {
   const h = cfg.host;
   const region = h.region ?? DO_DEFAULTS.region;
   const key = h.sshPublicKey && !lab ? new digitalocean.SshKey(`${name}-key`, { name: `${name}-berth`, publicKey: h.sshPublicKey }, { parent }) : undefined;
@@ -60,10 +60,10 @@ export function digitalOceanHost(name: string, cfg: StackConfig, userData: pulum
     image: h.image ?? DO_IMAGES[h.os] ?? h.os,
     userData,
     sshKeys: [...h.sshKeys, ...(key ? [key.fingerprint] : []), ...(lab?.sshKeys ?? [])],
-    tags: ["berth", ...h.tags, ...(lab?.tags ?? [])],
+    tags: pulumi.output(lab?.tags ?? []).apply((t) => ["berth", ...h.tags, ...t]),
     monitoring: h.monitoring,
     ...(h.vpcUuid ? { vpcUuid: h.vpcUuid } : {}),
-  }, { parent });
+  }, { parent, ...opts });
   if (!lab || privatePorts) {
     const rules = firewallRules(cfg, privatePorts);
     new digitalocean.Firewall(`${name}-firewall`, {

@@ -12,6 +12,7 @@ import { ExistingHost } from "./existing-host.js";
 import { LocalVm } from "./local-vm.js";
 import { publishedPorts } from "./ports.js";
 import { studentUserData } from "./lab-user-data.js";
+import { keyBody, USER_DATA_INPUTS } from "./lab-bootstrap.js";
 import type { TencentLabParts } from "./lab-tencent.js";
 import { TencentInstance } from "./tencent/index.js";
 
@@ -42,9 +43,9 @@ export interface LabHostArgs {
    */
   readonly viaCache?: pulumi.Output<{ readonly config: StackConfig; readonly rendered: Rendered }>;
   /** When the lab ends, ISO-8601 UTC: a tag or label on the host, Tencent's scheduled termination. */
-  readonly expiresAt: string;
+  readonly expiresAt: pulumi.Input<string>;
   /** DigitalOcean: the lab's SSH keys (shared by every droplet) and its tags (the lab's firewall applies by tag). */
-  readonly digitalocean?: { readonly sshKeys: pulumi.Input<string>[]; readonly tags: readonly string[] };
+  readonly digitalocean?: { readonly sshKeys: pulumi.Input<string>[]; readonly tags: pulumi.Input<string[]> };
   /** Tencent Cloud: the lab layer and the lab's shared security group and key pair. */
   readonly tencent?: { readonly parts: TencentLabParts; readonly securityGroupId: pulumi.Input<string>; readonly keyId: pulumi.Input<string> };
 }
@@ -60,6 +61,8 @@ interface Reached {
   seenHostKey?: pulumi.Output<string>;
   privateKey?: pulumi.Input<string>;
   ready: pulumi.Resource;
+  /** The user-data the host resource recorded (a lab host's is the one it was made with). */
+  userData?: pulumi.Output<string | undefined>;
 }
 
 export class DockerHost extends pulumi.ComponentResource {
@@ -79,6 +82,9 @@ export class DockerHost extends pulumi.ComponentResource {
   declare readonly sshKey: pulumi.Output<string> | undefined;
   /** The resource that is done when the host is up (its bootstrap may still run). */
   declare readonly ready: pulumi.Resource;
+  /** A lab host: the user-data its resource was made with, and that resource's URN (`pulumi up --replace` takes it). */
+  declare readonly madeWith: pulumi.Output<string | undefined>;
+  declare readonly machineUrn: pulumi.Output<string>;
 
   constructor(name: string, args: DockerHostArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("berth:index:DockerHost", name, {}, opts);
@@ -116,6 +122,8 @@ export class DockerHost extends pulumi.ComponentResource {
     this.hostKeyFingerprint = seenHostKey === undefined ? reached.hostKey : pulumi.all([reached.hostKey, seenHostKey]).apply(([pin, seen]) => pin || seen || "");
     const viaCache = args.lab?.viaCache;
     this.mirrors = (viaCache ? viaCache.apply((v) => mirrorNames(v.config)) : pulumi.output(mirrorNames(cfg))) as pulumi.Output<Record<string, string[]>>;
+    this.madeWith = reached.userData ?? pulumi.output(undefined);
+    this.machineUrn = reached.ready.urn;
     this.registerOutputs({ publicIp: this.publicIp, sshUser: this.sshUser, sshPort: this.sshPort, ssh: this.ssh, appUrl: this.appUrl, hostKeyFingerprint: this.hostKeyFingerprint, mirrors: this.mirrors });
   }
 
@@ -128,12 +136,14 @@ export class DockerHost extends pulumi.ComponentResource {
     const shared = lab?.viaCache ?? pulumi.output({ rendered });
     const student = studentKey !== undefined ? pulumi.all([shared, studentKey]).apply(([v, k]) => studentUserData(v.rendered, h.provider, k)) : undefined;
     const userData: pulumi.Input<string> = student ? student.userData : rendered.userData;
+    // A lab host keeps the user-data it was made with; its student's key alone replaces it (lab-bootstrap.ts).
+    const keep: pulumi.CustomResourceOptions = lab && studentKey !== undefined ? { ignoreChanges: USER_DATA_INPUTS[h.provider], replacementTrigger: pulumi.output(studentKey).apply(keyBody) } : {};
     switch (h.provider) {
       case "digitalocean": {
         warnOpenSsh(cfg, this);
-        if (pulumi.runtime.isDryRun()) pulumi.log.warn("DigitalOcean replaces a droplet when its user-data or SSH keys change; berth renders the same bytes for the same config, so only a config change (or a berth upgrade that changes bootstrap.sh) does that.", this);
-        const d = digitalOceanHost(name, cfg, userData, parent, lab?.digitalocean, args.privatePorts);
-        return { ip: d.ip, privateIp: d.privateIp, sshHost: d.ip, sshPort: pulumi.output(22), hostKey: pulumi.output(h.hostKeyFingerprint ?? ""), ready: d.droplet };
+        if (pulumi.runtime.isDryRun() && !lab) pulumi.log.warn("DigitalOcean replaces a droplet when its user-data or SSH keys change; berth renders the same bytes for the same config, so only a config change (or a berth upgrade that changes bootstrap.sh) does that.", this);
+        const d = digitalOceanHost(name, cfg, userData, parent, lab?.digitalocean, args.privatePorts, keep);
+        return { ip: d.ip, privateIp: d.privateIp, sshHost: d.ip, sshPort: pulumi.output(22), hostKey: pulumi.output(h.hostKeyFingerprint ?? ""), ready: d.droplet, userData: d.droplet.userData };
       }
       case "tencentcloud": {
         warnOpenSsh(cfg, this);
@@ -148,8 +158,8 @@ export class DockerHost extends pulumi.ComponentResource {
             ...(args.tencent?.secretId !== undefined ? { secretId: args.tencent.secretId } : {}),
             ...(args.tencent?.secretKey !== undefined ? { secretKey: args.tencent.secretKey } : {}),
             ...(args.tencent?.endpoint ? { endpoint: args.tencent.endpoint } : {}),
-          }, { parent });
-          return { ip: t.publicIp, privateIp: t.privateIp ?? pulumi.output(""), sshHost: t.publicIp, sshPort: pulumi.output(22), hostKey: pulumi.output(h.hostKeyFingerprint ?? ""), ready: t };
+          }, { parent, ...keep });
+          return { ip: t.publicIp, privateIp: t.privateIp ?? pulumi.output(""), sshHost: t.publicIp, sshPort: pulumi.output(22), hostKey: pulumi.output(h.hostKeyFingerprint ?? ""), ready: t, userData: t.userData };
         }
         const t = new TencentInstance(`${name}-cvm`, {
           region: h.region ?? "ap-guangzhou", zone: h.zone ?? "", imageId: h.image ?? "", instanceType: h.size ?? "S5.MEDIUM4",
@@ -169,8 +179,8 @@ export class DockerHost extends pulumi.ComponentResource {
       }
       case "local": {
         const labels = lab ? { labels: { "berth.lab": lab.lab, "berth.expires": lab.expiresAt } } : {};
-        const vm = new LocalVm(`${name}-vm`, { vmName: h.name ?? name, userData, ...(h.sshPublicKey ? { sshPublicKey: h.sshPublicKey } : {}), ...labels }, { parent });
-        return { ip: vm.ip, privateIp: vm.ip, sshHost: pulumi.output("127.0.0.1"), sshPort: vm.sshPort, hostKey: vm.hostKeyFingerprint, ...(h.sshPublicKey ? {} : { privateKey: vm.privateKey }), ready: vm };
+        const vm = new LocalVm(`${name}-vm`, { vmName: h.name ?? name, userData, ...(h.sshPublicKey ? { sshPublicKey: h.sshPublicKey } : {}), ...labels }, { parent, ...keep });
+        return { ip: vm.ip, privateIp: vm.ip, sshHost: pulumi.output("127.0.0.1"), sshPort: vm.sshPort, hostKey: vm.hostKeyFingerprint, ...(h.sshPublicKey ? {} : { privateKey: vm.privateKey }), ready: vm, userData: vm.userData };
       }
       case "existing": {
         if (args.sshPrivateKey === undefined) throw new pulumi.RunError("berth:sshPrivateKey: needed to bootstrap an existing server over SSH — pulumi config set --secret berth:sshPrivateKey < ~/.ssh/id_ed25519");

@@ -1,21 +1,18 @@
 /**
- * Where a lab meets berth's Tencent lab layer: one shared security group and key pair per lab
- * (TencentLabNetwork: outputs securityGroupId, keyId), hosts in lab mode (TencentInstance with
- * securityGroupId, keyId and expiresAt, which never delete the shared parts; expiresAt becomes
- * RunInstances' ActionTimer), and a preflight at preview that reports the zone's instance quota,
- * the security-group and key-pair limits and Tencent's price per host-hour.
- *
- * The shapes below are that layer's, exactly; the Lab component reaches it only through
- * `tencentLabParts`. This build does not include that layer, so `tencentLabParts` is undefined and
- * config/lab.ts refuses Tencent labs at load (LAB_PROVIDERS). Connecting it is three lines:
- *
- *   import { TencentInstance, TencentLabNetwork, tencentLabPreflight } from "./tencent/index.js";
- *   export const tencentLabParts: TencentLabParts | undefined = {
- *     network: (n, a, o) => new TencentLabNetwork(n, a, o), instance: (n, a, o) => new TencentInstance(n, a, o), preflight: tencentLabPreflight };
- *
- * and "tencentcloud" in LAB_PROVIDERS. Tests give the Lab component their own parts (under mocks).
+ * Where a lab meets berth's Tencent lab layer (components/tencent/): one shared security group and
+ * key pair per lab (TencentLabNetwork: outputs securityGroupId, keyId), hosts in lab mode
+ * (TencentInstance with securityGroupId, keyId and expiresAt, which never delete the shared parts;
+ * expiresAt becomes RunInstances' ActionTimer), and a preflight at preview that reports the zone's
+ * instance quota, the security-group and key-pair limits and Tencent's price per host-hour
+ * (tencentLabPreflight). The Lab component reaches the layer only through `tencentLabParts` (tests
+ * under mocks give it their own parts), and the program asks the preflight with the lab's own
+ * rule count (labRuleCount) and host names (the hosts a lab holds already keep their quota).
  */
 import type * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../config/load.js";
+import { publishedPorts } from "./ports.js";
+import { TencentInstance, TencentLabNetwork, tencentLabPreflight } from "./tencent/index.js";
+import { egressRules, ingressRules } from "./tencent/network.js";
 
 export interface TencentLabNetworkArgs {
   region: pulumi.Input<string>;
@@ -62,6 +59,8 @@ export interface LabPreflightInput {
   imageId: string;
   count: number;
   existing?: number;
+  /** The lab's host names: the zone's instances under these names are the lab's already. */
+  hostNames?: readonly string[];
   hours: number;
   credentials?: { secretId?: string; secretKey?: string };
   endpoint?: string;
@@ -72,6 +71,8 @@ export interface LabPreflightInput {
 
 export interface LabPreflight {
   quota: { total: number; used: number; remaining: number } | undefined;
+  /** Of the lab's hosts, those the zone holds already. */
+  existing?: number;
   price: { currency: "CNY"; hourly: number; perHost: number; total: number } | undefined;
   /** Config errors to show before anything is created. */
   problems: string[];
@@ -79,9 +80,30 @@ export interface LabPreflight {
 
 export interface TencentLabParts {
   network(name: string, args: TencentLabNetworkArgs, opts: pulumi.CustomResourceOptions): pulumi.Resource & { securityGroupId: pulumi.Output<string>; keyId: pulumi.Output<string> };
-  instance(name: string, args: TencentLabInstanceArgs, opts: pulumi.CustomResourceOptions): pulumi.Resource & { publicIp: pulumi.Output<string>; privateIp?: pulumi.Output<string> };
+  /** `userData`: the user-data the host was made with (what its resource recorded). */
+  instance(name: string, args: TencentLabInstanceArgs, opts: pulumi.CustomResourceOptions): pulumi.CustomResource & { publicIp: pulumi.Output<string>; privateIp?: pulumi.Output<string>; userData: pulumi.Output<string> };
   preflight(input: LabPreflightInput): Promise<LabPreflight>;
 }
 
-/** The Tencent lab layer, once connected (see above); undefined in this build. */
-export const tencentLabParts: TencentLabParts | undefined = undefined;
+/** What the lab's security group lets in: SSH from allowSsh, the app's published ports from anywhere. */
+export function labNetworkRules(cfg: StackConfig): { sshCidrs: string[]; appPorts: number[]; appUdpPorts: number[]; appCidrs: string[] } {
+  const ports = publishedPorts(cfg.app?.ports ?? []);
+  return {
+    sshCidrs: [...cfg.host.allowSsh],
+    appPorts: ports.filter((p) => p.protocol === "tcp").map((p) => p.port),
+    appUdpPorts: ports.filter((p) => p.protocol === "udp").map((p) => p.port),
+    appCidrs: ["0.0.0.0/0"],
+  };
+}
+
+/** The rules (ingress and egress) the lab's security group needs, as the lab network makes them. */
+export function labRuleCount(cfg: StackConfig): number {
+  return ingressRules(labNetworkRules(cfg)).length + egressRules().length;
+}
+
+/** The Tencent lab layer. */
+export const tencentLabParts: TencentLabParts = {
+  network: (name, args, opts) => new TencentLabNetwork(name, args, opts),
+  instance: (name, args, opts) => new TencentInstance(name, args, opts),
+  preflight: tencentLabPreflight,
+};

@@ -17,15 +17,16 @@ import type { StackConfig } from "../config/load.js";
 import { CacheHost } from "./cache-host.js";
 import { firewallRules } from "./digitalocean.js";
 import { DockerHost, type LabHostArgs } from "./docker-host.js";
+import { bootstrapDigest, bootstrapOf } from "./lab-bootstrap.js";
 import { LabKey } from "./lab-key.js";
-import { tencentLabParts, type TencentLabParts } from "./lab-tencent.js";
-import { publishedPorts } from "./ports.js";
+import { labNetworkRules, tencentLabParts, type TencentLabParts } from "./lab-tencent.js";
+import { studentUserData } from "./lab-user-data.js";
 
 export interface LabArgs {
   readonly config: StackConfig & { readonly lab: LabConfig };
   readonly rendered: Rendered;
-  /** When the lab ends, ISO-8601 UTC. */
-  readonly expiresAt: string;
+  /** When the lab ends, ISO-8601 UTC (for a duration: from the lab's LabStart). */
+  readonly expiresAt: pulumi.Input<string>;
   readonly sshPrivateKey?: pulumi.Input<string>;
   readonly tencent?: { secretId?: pulumi.Input<string>; secretKey?: pulumi.Input<string>; endpoint?: string };
   /** The Tencent lab layer (default: the connected one, lab-tencent.ts). */
@@ -47,6 +48,8 @@ export interface StudentHost {
   /** `roster`: the student's own key; `berth`: a key berth made (its private half is in the secret output). */
   readonly keySource: "roster" | "berth";
   readonly publicKey: string;
+  /** The digest of the lab bootstrap the host was made with (lab-bootstrap.ts); `unknown`, `older` where it cannot be read. */
+  readonly bootstrap?: string;
 }
 
 /** DigitalOcean tags (letters, digits, `:`, `-`, `_`): the lab and its end. */
@@ -60,6 +63,8 @@ export class Lab extends pulumi.ComponentResource {
   declare readonly privateKeys: pulumi.Output<Record<string, string>>;
   /** The lab's own cache (berth:cache), at its private address; undefined without one. */
   declare readonly cacheUrl: pulumi.Output<string> | undefined;
+  /** By student id, the URN of the student's host resource (for `pulumi up --replace`). */
+  readonly hostUrns: Record<string, pulumi.Output<string>> = {};
 
   constructor(name: string, args: LabArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("berth:index:Lab", name, {}, opts);
@@ -72,6 +77,9 @@ export class Lab extends pulumi.ComponentResource {
       const config = useCache(cfg, use);
       return { config, rendered: render(config) };
     });
+    // What a student's host would be made with now: through the cache when the lab has one.
+    const now = viaCache ?? pulumi.output({ rendered: args.rendered });
+    const current = now.apply((v) => bootstrapDigest(v.rendered.userData));
     const hosts: pulumi.Output<[string, StudentHost]>[] = [];
     const keys: pulumi.Output<[string, string]>[] = [];
     for (const s of [...cfg.lab.students].sort((a, b) => a.hostName.localeCompare(b.hostName))) {
@@ -83,7 +91,10 @@ export class Lab extends pulumi.ComponentResource {
         ...(args.tencent ? { tencent: args.tencent } : {}),
         lab: { lab: name, studentKey: publicKey, expiresAt: args.expiresAt, ...shared, ...(viaCache ? { viaCache } : {}) },
       }, { parent: this });
-      hosts.push(studentHost(s, host, publicKey, made !== undefined));
+      const expected = pulumi.all([publicKey, now]).apply(([k, v]) => studentUserData(v.rendered, cfg.host.provider, k).userData);
+      const bootstrap = pulumi.all([host.madeWith, expected, current]).apply(([u, e, c]) => bootstrapOf(u, e, c));
+      hosts.push(studentHost(s, host, publicKey, made !== undefined, bootstrap));
+      this.hostUrns[s.id] = host.machineUrn;
       if (made) keys.push(made.privateKey.apply((k) => [s.id, k] as [string, string]));
     }
     this.students = pulumi.all(hosts).apply((e) => Object.fromEntries(e));
@@ -100,8 +111,8 @@ export class Lab extends pulumi.ComponentResource {
    */
   #cache(name: string, args: LabArgs, shared: Pick<LabHostArgs, "digitalocean" | "tencent">): CacheHost {
     const template = args.config;
-    const expires = doLabTags(name, args.expiresAt)[1] ?? "";
-    const digitalocean = shared.digitalocean ? { sshKeys: shared.digitalocean.sshKeys, tags: [`berth-lab-cache:${name}`, expires] } : undefined;
+    const tags = pulumi.output(args.expiresAt).apply((e) => [`berth-lab-cache:${name}`, doLabTags(name, e)[1] ?? ""]);
+    const digitalocean = shared.digitalocean ? { sshKeys: shared.digitalocean.sshKeys, tags } : undefined;
     return new CacheHost(`${name}-cache`, {
       config: labCacheHostConfig(template), upstreams: cacheUpstreams(template),
       ...(args.sshPrivateKey !== undefined ? { sshPrivateKey: args.sshPrivateKey } : {}),
@@ -116,19 +127,16 @@ export class Lab extends pulumi.ComponentResource {
     const parent = this;
     if (h.provider === "digitalocean") {
       const key = h.sshPublicKey ? new digitalocean.SshKey(`${name}-key`, { name: `${name}-berth`, publicKey: h.sshPublicKey }, { parent }) : undefined;
-      const tags = doLabTags(name, args.expiresAt);
+      const tags = pulumi.output(args.expiresAt).apply((e) => doLabTags(name, e));
       const rules = firewallRules(args.config);
-      new digitalocean.Firewall(`${name}-firewall`, { name: `${name}-berth`, tags: [tags[0]!], inboundRules: rules.inbound, outboundRules: rules.outbound }, { parent });
+      new digitalocean.Firewall(`${name}-firewall`, { name: `${name}-berth`, tags: [`berth-lab:${name}`], inboundRules: rules.inbound, outboundRules: rules.outbound }, { parent });
       return { digitalocean: { sshKeys: key ? [key.fingerprint] : [], tags } };
     }
     if (h.provider === "tencentcloud") {
       const parts = args.tencentParts ?? tencentLabParts;
-      if (!parts) throw new pulumi.RunError("berth:lab: Tencent labs need berth's Tencent lab layer, which this build does not include");
-      const ports = publishedPorts(args.config.app?.ports ?? []);
       const t = args.tencent ?? {};
       const net = parts.network(`${name}-net`, {
-        region: h.region ?? "ap-guangzhou", name, publicKey: h.sshPublicKey ?? "", sshCidrs: [...h.allowSsh],
-        appPorts: ports.filter((p) => p.protocol === "tcp").map((p) => p.port), appUdpPorts: ports.filter((p) => p.protocol === "udp").map((p) => p.port), appCidrs: ["0.0.0.0/0"],
+        region: h.region ?? "ap-guangzhou", name, publicKey: h.sshPublicKey ?? "", ...labNetworkRules(args.config),
         ...(t.secretId !== undefined ? { secretId: t.secretId } : {}), ...(t.secretKey !== undefined ? { secretKey: t.secretKey } : {}), ...(t.endpoint ? { endpoint: t.endpoint } : {}),
       }, { parent });
       return { tencent: { parts, securityGroupId: net.securityGroupId, keyId: net.keyId } };
@@ -137,9 +145,9 @@ export class Lab extends pulumi.ComponentResource {
   }
 }
 
-function studentHost(s: Student, host: DockerHost, publicKey: pulumi.Output<string>, made: boolean): pulumi.Output<[string, StudentHost]> {
-  return pulumi.all([host.sshHost, host.sshUser, host.sshPort, host.ssh, host.hostKeyFingerprint, host.appUrl, publicKey]).apply(([addr, user, port, ssh, fp, appUrl, key]): [string, StudentHost] => [
+function studentHost(s: Student, host: DockerHost, publicKey: pulumi.Output<string>, made: boolean, bootstrap: pulumi.Output<string>): pulumi.Output<[string, StudentHost]> {
+  return pulumi.all([host.sshHost, host.sshUser, host.sshPort, host.ssh, host.hostKeyFingerprint, host.appUrl, publicKey, bootstrap]).apply(([addr, user, port, ssh, fp, appUrl, key, boot]): [string, StudentHost] => [
     s.id,
-    { id: s.id, name: s.name ?? "", email: s.email ?? "", hostName: s.hostName, host: addr, user, port, ssh, hostKeyFingerprint: fp, appUrl, keySource: made ? "berth" : "roster", publicKey: key },
+    { id: s.id, name: s.name ?? "", email: s.email ?? "", hostName: s.hostName, host: addr, user, port, ssh, hostKeyFingerprint: fp, appUrl, keySource: made ? "berth" : "roster", publicKey: key, bootstrap: boot },
   ]);
 }

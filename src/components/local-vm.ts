@@ -90,6 +90,8 @@ export class LocalVm extends pulumi.dynamic.Resource {
   declare readonly hostKeyFingerprint: pulumi.Output<string>;
   declare readonly containerId: pulumi.Output<string>;
   declare readonly privateKey: pulumi.Output<string>;
+  /** The user-data the VM was made with (a lab VM ignores later changes to it). */
+  declare readonly userData: pulumi.Output<string>;
 
   constructor(name: string, args: LocalVmArgs, opts: pulumi.CustomResourceOptions = {}) {
     const props = { ...args, timeoutSeconds: args.timeoutSeconds ?? 900, ip: undefined, sshPort: undefined, hostKeyFingerprint: undefined, containerId: undefined, privateKey: undefined };

@@ -14,11 +14,11 @@ import type { LabInput } from "./sections/lab.js";
 export type { Student, RosterSummary };
 
 /**
- * Providers a lab runs on in this build. Tencent Cloud labs need the lab layer of berth's Tencent
+ * Providers a lab runs on. Tencent Cloud labs run through the lab layer of berth's Tencent
  * provider (one shared security group and key pair per lab, lab-mode hosts with native expiry, and
- * a quota and price preflight); components/lab-tencent.ts connects it.
+ * a quota and price preflight), which components/lab-tencent.ts connects.
  */
-export const LAB_PROVIDERS: readonly Provider[] = ["local", "digitalocean"];
+export const LAB_PROVIDERS: readonly Provider[] = ["local", "digitalocean", "tencentcloud"];
 
 export const LAB_NAME_LIMITS: Record<Provider, number> = { local: LOCAL_NAME_MAX, tencentcloud: TENCENT_NAME_BYTES, digitalocean: 63, existing: 63 };
 
@@ -50,8 +50,6 @@ export function labPrefix(lab: LabInput, stack: string | undefined): string {
 
 export function labProviderProblems(provider: Provider, rawHost: unknown): Problem[] {
   const out: Problem[] = [];
-  if (provider === "tencentcloud" && !LAB_PROVIDERS.includes(provider))
-    out.push(p(["lab"], "Tencent labs need berth's Tencent lab layer (one shared security group and key pair per lab, hosts that expire natively, and a quota and price check at preview), which this build does not include — run the lab on provider local or digitalocean, or use a berth release with Tencent labs"));
   if (provider === "existing") out.push(p(["lab"], "a lab makes one new host per student, and provider existing uses a server you already have — choose local, digitalocean or tencentcloud"));
   if (typeof rawHost === "object" && rawHost !== null && "name" in rawHost)
     out.push(p(["host", "name"], "names a single host; a lab names each student's host <namePrefix>-<student id> — remove host.name, or set berth:lab.namePrefix"));

@@ -1,9 +1,10 @@
 /**
  * The Pulumi program of a lab stack: when the lab ends (a duration is anchored at the lab's first
- * creation, kept in the stack's own `lab.startedAt` output and read back through a reference to
- * this stack), what it costs until then, the checks that stop it before any resource (an expiry in
- * the past, an estimate over budget, a Tencent zone without quota), what preview says about it,
- * then the Lab component and the stack's outputs.
+ * creation: kept by a LabStart resource, which the hosts' expiry reads, and in the stack's own
+ * `lab.startedAt` output, read back through a reference to this stack), what it costs until then,
+ * the checks that stop it before any resource (an expiry in the past, an estimate over budget, a
+ * Tencent zone without quota), what preview says about it, then the Lab component and the
+ * stack's outputs.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { RenderError, render, type Rendered } from "../bootstrap/render.js";
@@ -12,10 +13,13 @@ import { expiresAt as expiryOf, showExpiry } from "../config/expiry.js";
 import type { LabConfig } from "../config/lab.js";
 import type { StackConfig } from "../config/load.js";
 import { Lab, type LabArgs, type StudentHost } from "../components/lab.js";
-import { tencentLabParts, type TencentLabParts } from "../components/lab-tencent.js";
+import { bootstrapDigest } from "../components/lab-bootstrap.js";
+import { LabStart } from "../components/lab-start.js";
+import { tencentLabParts } from "../components/lab-tencent.js";
 import { budgetProblem, estimate, hoursUntil, showEstimate, type Estimate } from "./cost.js";
 import { DO_PRICES, DO_PRICES_CHECKED, digitalOceanPrice, LOCAL_PRICE, type HostPrice } from "./prices.js";
-import { labNotes, type Previous } from "./notes.js";
+import { labNotes, olderBootstrap, olderBootstrapNote, type Previous } from "./notes.js";
+import { tencentPrice } from "./tencent-price.js";
 
 export interface LabSummary {
   readonly name: string;
@@ -33,7 +37,7 @@ export interface LabSummary {
 }
 
 export interface LabOutputs {
-  readonly lab: LabSummary;
+  readonly lab: pulumi.Output<LabSummary>;
   readonly students: pulumi.Output<Record<string, StudentHost>>;
   readonly studentKeys: pulumi.Output<Record<string, string>>;
   /** The lab's own cache (berth:cache), at its private address. */
@@ -56,7 +60,7 @@ async function previousOutputs(): Promise<Previous> {
   }
 }
 
-async function hostPrice(args: LabProgramArgs, hours: number, previous: Previous, errors: string[]): Promise<HostPrice | undefined> {
+async function hostPrice(args: LabProgramArgs, hours: number, previous: Previous, errors: string[], notes: string[]): Promise<HostPrice | undefined> {
   const h = args.config.host;
   const lab = args.config.lab;
   switch (h.provider) {
@@ -69,20 +73,8 @@ async function hostPrice(args: LabProgramArgs, hours: number, previous: Previous
         errors.push(`berth:host.size: berth's DigitalOcean price table (checked ${DO_PRICES_CHECKED}) has no price for ${size}, so the lab's cost cannot be checked against berth:lab.budget — choose one of ${Object.keys(DO_PRICES).join(", ")}, or remove the budget`);
       return p;
     }
-    case "tencentcloud": {
-      const parts: TencentLabParts | undefined = args.tencentParts ?? tencentLabParts;
-      if (!parts) return undefined;
-      const t = args.tencent ?? {};
-      const plain = (v: pulumi.Input<string> | undefined) => (typeof v === "string" ? v : undefined);
-      const existing = Object.keys(previous.students ?? {}).filter((id) => lab.students.some((s) => s.id === id)).length;
-      const pre = await parts.preflight({
-        region: h.region ?? "ap-guangzhou", zone: h.zone ?? "", instanceType: h.size ?? "S5.MEDIUM4", imageId: h.image ?? "", count: lab.students.length + (args.config.cache ? 1 : 0), existing, hours,
-        credentials: { ...(plain(t.secretId) ? { secretId: plain(t.secretId) } : {}), ...(plain(t.secretKey) ? { secretKey: plain(t.secretKey) } : {}) },
-        ...(t.endpoint ? { endpoint: t.endpoint } : {}), bandwidthOut: h.bandwidth, ...(h.sshPublicKey ? { publicKey: h.sshPublicKey } : {}),
-      });
-      errors.push(...pre.problems);
-      return pre.price ? { hourly: pre.price.hourly, currency: "CNY", perHost: pre.price.perHost, source: "Tencent Cloud's price for this zone, instance type and image (InquiryPriceRunInstances, now)" } : undefined;
-    }
+    case "tencentcloud":
+      return tencentPrice({ config: args.config, parts: args.tencentParts ?? tencentLabParts, tencent: args.tencent }, hours, previous, errors, notes);
     case "existing":
       return undefined;
   }
@@ -104,7 +96,8 @@ export async function labProgram(args: LabProgramArgs): Promise<LabOutputs> {
   }
   errors.push(...labCacheProblems(cfg));
   const hours = hoursUntil(expires, now);
-  const price = errors.length === 0 ? await hostPrice(args, hours, previous ?? {}, errors) : undefined;
+  const extra: string[] = [];
+  const price = errors.length === 0 ? await hostPrice(args, hours, previous ?? {}, errors, extra) : undefined;
   // A lab's own cache is one host more.
   const est = price ? estimate(lab.students.length + (cfg.cache ? 1 : 0), price, hours) : undefined;
   const overBudget = est ? budgetProblem(est, lab.budget) : undefined;
@@ -112,17 +105,37 @@ export async function labProgram(args: LabProgramArgs): Promise<LabOutputs> {
   if (errors.length > 0) throw new pulumi.RunError(`the stack config has ${errors.length} problem(s):\n  ${errors.join("\n  ")}`);
   previous ??= await previousOutputs();
   if (pulumi.runtime.isDryRun()) {
-    const notes = labNotes(cfg, previous, { expires: shown, hours, estimate: est ? showEstimate(est) : undefined });
+    const notes = labNotes(cfg, previous, { expires: shown, hours, estimate: est ? showEstimate(est) : undefined, quota: extra[0] });
     for (const line of notes.info) void pulumi.log.info(line);
     for (const line of notes.warn) void pulumi.log.warn(line);
   }
-  const component = new Lab(lab.namePrefix, { ...args, expiresAt: expires.toISOString() });
-  const summary: LabSummary = {
+  // The hosts' expiry reads the lab's start from its LabStart, which a failed `up` keeps (unlike the stack's outputs).
+  const anchor = startedAt ? new LabStart(`${lab.namePrefix}-start`, { startedAt }) : undefined;
+  const ends = (start: string | undefined) => (start ? expiryOf(lab.expiry, new Date(start)) : expires);
+  const component = new Lab(lab.namePrefix, { ...args, expiresAt: anchor ? anchor.startedAt.apply((s) => ends(s).toISOString()) : expires.toISOString() });
+  if (pulumi.runtime.isDryRun()) {
+    const rendered = renderedNow(args, previous);
+    const older = rendered ? olderBootstrap(lab, previous, bootstrapDigest(rendered.userData)) : [];
+    const first = older[0] ? component.hostUrns[older[0].id] : undefined;
+    if (first) first.apply((urn) => void pulumi.log.info(olderBootstrapNote(lab, older, urn)));
+  }
+  const summary = (start: string | undefined): LabSummary => ({
     name: lab.namePrefix, provider: cfg.host.provider, roster: lab.roster, students: lab.students.length,
-    expiresAt: expires.toISOString(), expires: shown, ...(startedAt ? { startedAt } : {}),
+    expiresAt: ends(start).toISOString(), expires: showExpiry(ends(start), lab.timezone), ...(start ? { startedAt: start } : {}),
     estimate: est ?? null, budget: lab.budget ?? null, handouts: lab.handouts,
-  };
-  return { lab: summary, students: component.students, studentKeys: component.privateKeys, ...(component.cacheUrl ? { cacheUrl: component.cacheUrl } : {}) };
+  });
+  const outputs = anchor ? anchor.startedAt.apply(summary) : pulumi.output(summary(undefined));
+  return { lab: outputs, students: component.students, studentKeys: component.privateKeys, ...(component.cacheUrl ? { cacheUrl: component.cacheUrl } : {}) };
+}
+
+/**
+ * What a student's host would be made with now: through the lab's cache at the address the last
+ * `up` gave it (undefined before the cache exists).
+ */
+function renderedNow(args: LabProgramArgs, previous: Previous): Rendered | undefined {
+  if (!args.config.cache) return args.rendered;
+  if (!previous.cacheUrl) return undefined;
+  return render(useCache(args.config, cacheUseFor(args.config, new URL(previous.cacheUrl).hostname.replace(/^\[|\]$/g, ""))));
 }
 
 /**

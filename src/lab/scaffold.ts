@@ -2,7 +2,9 @@
  * `berth lab init`: a ready lab stack file and an example roster for a provider, from templates
  * that render as they are. The local template runs on the offline lab kit like
  * stacks/Pulumi.local.yaml; the DigitalOcean one needs a token and the lab's admin key, which
- * init makes (ed25519) next to the user's other keys and names in the stack file.
+ * init makes (ed25519) next to the user's other keys and names in the stack file; the Tencent
+ * Cloud one (like stacks/Pulumi.tencent.yaml: Tencent's in-cloud mirrors) needs API keys and an
+ * admin key of the type Tencent imports (OpenSSH RSA), which init makes the same way.
  */
 import { stringify } from "yaml";
 import type { Provider } from "../config/sections/host.js";
@@ -20,7 +22,7 @@ export interface ScaffoldInput {
   readonly name: string;
   /** The roster path as the stack file names it (relative to the project). */
   readonly roster: string;
-  /** The lab's admin public key (DigitalOcean). */
+  /** The lab's admin public key (DigitalOcean, Tencent Cloud). */
   readonly adminPublicKey?: string;
   /** Where its private half is, for the comment that says how to set berth:sshPrivateKey. */
   readonly adminKeyFile?: string;
@@ -57,6 +59,21 @@ export function scaffoldStack(i: ScaffoldInput, localStack: Readonly<Record<stri
         `# Lab ${i.name} on DigitalOcean: one droplet per student of ${i.roster}.`,
         "#   pulumi config set digitalocean:token --secret",
         `#   pulumi config set --secret berth:sshPrivateKey < ${i.adminKeyFile ?? "~/.ssh/berth_lab"}   # the lab's admin key (sshPublicKey below)`,
+      ];
+      break;
+    case "tencentcloud":
+      config = {
+        "berth:host": { provider: "tencentcloud", os: "ubuntu-22.04", region: "ap-guangzhou", zone: "ap-guangzhou-3", size: "S5.MEDIUM4", image: "img-487zeit5", sshPublicKey: i.adminPublicKey ?? "", allowSsh: ["0.0.0.0/0", "::/0"], bandwidth: 5 },
+        "berth:bootstrap": { mirror: ["tencent-internal", "tencent"], docker: { registryMirrors: ["tencent-internal"] }, conda: { distribution: "miniforge", mirror: "tuna" }, pip: { mirror: "tencent" } },
+        "berth:lab": { ...lab, budget: { amount: 1000, currency: "CNY" } },
+      };
+      head = [
+        `# Lab ${i.name} on Tencent Cloud: one CVM per student of ${i.roster}, sharing one security group and key pair;`,
+        "# Tencent terminates every host when the lab expires (ActionTimer). Preview checks the zone's quota and asks Tencent the price.",
+        "#   pulumi config set tencentcloud:secretId AKID…",
+        "#   pulumi config set --secret tencentcloud:secretKey",
+        `#   pulumi config set --secret berth:sshPrivateKey < ${i.adminKeyFile ?? "~/.ssh/berth_lab"}   # the lab's admin key (sshPublicKey below; RSA, as Tencent imports)`,
+        "# image: the public image id of Ubuntu 22.04 in your region (console, or DescribeImages); zone: one your account has quota in.",
       ];
       break;
     default:

@@ -129,6 +129,6 @@ describe("a DigitalOcean lab with its own cache", () => {
   it("counts the cache host in the lab's estimate", async () => {
     setConfig(config, ["berth:sshPrivateKey"]);
     const out = await main(PROJECT_DIR);
-    expect(out.lab?.estimate).toMatchObject({ hosts: 3 });
+    expect((await valueOf(out.lab!)).estimate).toMatchObject({ hosts: 3 });
   });
 });

@@ -42,6 +42,21 @@ describe("a lab stack loads", () => {
   });
 });
 
+describe("a Tencent Cloud lab", () => {
+  it("loads: host names within Tencent's 60 bytes, the admin key RSA as ImportKeyPair takes it", () => {
+    const r = loadLab({ "berth:host": { provider: "tencentcloud", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: RSA_PUBKEY }, "berth:lab": LAB });
+    if (!r.ok) throw new Error(r.errors.join("\n"));
+    expect(r.config.lab?.students.map((s) => s.hostName)).toEqual(["ml-2027-s001", "ml-2027-s002"]);
+    expect(r.config.host.provider).toBe("tencentcloud");
+  });
+
+  it("refuses an admin key Tencent cannot import, before any resource", () => {
+    expect(errors({ "berth:host": { provider: "tencentcloud", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: PUBKEY }, "berth:lab": LAB })).toEqual([
+      "berth:host.sshPublicKey: Tencent Cloud imports OpenSSH RSA keys only (ImportKeyPair), not ssh-ed25519 — make one for berth: ssh-keygen -t rsa -b 4096 -f ~/.ssh/berth_tencent, give the line in ~/.ssh/berth_tencent.pub here, and set berth:sshPrivateKey from ~/.ssh/berth_tencent",
+    ]);
+  });
+});
+
 describe("lab problems name the key", () => {
   it("a date without a timezone, an unknown timezone, a bad duration, a budget in words", () => {
     expect(errors({ "berth:lab": { ...LAB, expires: "2027-01-15" } })).toEqual([
@@ -58,10 +73,7 @@ describe("lab problems name the key", () => {
     expect(errors({ "berth:lab": { ...LAB, rooster: "x" } })).toEqual(['berth:lab: unknown key "rooster" — did you mean "roster"? (roster, encoding, columns, expires, timezone, budget, handouts, namePrefix)']);
   });
 
-  it("providers a lab cannot run on in this build, and host.name", () => {
-    expect(errors({ "berth:host": { provider: "tencentcloud", zone: "ap-guangzhou-3", image: "img-487zeit5", sshPublicKey: RSA_PUBKEY }, "berth:lab": LAB })).toEqual([
-      "berth:lab: Tencent labs need berth's Tencent lab layer (one shared security group and key pair per lab, hosts that expire natively, and a quota and price check at preview), which this build does not include — run the lab on provider local or digitalocean, or use a berth release with Tencent labs",
-    ]);
+  it("a provider a lab cannot run on, and host.name", () => {
     expect(errors({ "berth:host": { provider: "existing", address: "203.0.113.10" }, "berth:lab": LAB })).toEqual([
       "berth:lab: a lab makes one new host per student, and provider existing uses a server you already have — choose local, digitalocean or tencentcloud",
     ]);

@@ -13,6 +13,7 @@ import type { LabConfig } from "../../src/config/lab.js";
 import { main } from "../../src/program.js";
 import { labProgram } from "../../src/lab/program.js";
 import { withStudentKey } from "../../src/components/lab-user-data.js";
+import { bootstrapDigest } from "../../src/components/lab-bootstrap.js";
 import type { LabPreflightInput, TencentLabParts } from "../../src/components/lab-tencent.js";
 import { labKeyProvider } from "../../src/components/lab-key.js";
 import { PROJECT_DIR, PUBKEY, RSA_PUBKEY } from "../helpers/config.js";
@@ -66,13 +67,13 @@ describe("a local lab", () => {
     expect(vm("s002")).toEqual({ vmName: "ml-s002", userData: withStudentKey(shared, own), labels: { "berth.lab": "ml", "berth.expires": "2099-01-15T10:00:00.000Z" }, timeoutSeconds: 900 });
     expect(vm("s001").userData).toBe(withStudentKey(shared, fakeKey("berth-ml-s001")));
     expect(withStudentKey(shared, own)).toBe(`${shared}ssh_authorized_keys:\n  - ${own}\n`);
-    expect(students.s002).toEqual({ id: "s002", name: "Grace", email: "", hostName: "ml-s002", host: "127.0.0.1", user: "debian", port: expect.any(Number), ssh: expect.stringMatching(/^ssh -p \d+ debian@127\.0\.0\.1$/), hostKeyFingerprint: "SHA256:ml-s002-vm", appUrl: expect.stringMatching(/^http:\/\/172\.30\.0\.\d+:8080\/$/), keySource: "roster", publicKey: own });
+    expect(students.s002).toEqual({ id: "s002", name: "Grace", email: "", hostName: "ml-s002", host: "127.0.0.1", user: "debian", port: expect.any(Number), ssh: expect.stringMatching(/^ssh -p \d+ debian@127\.0\.0\.1$/), hostKeyFingerprint: "SHA256:ml-s002-vm", appUrl: expect.stringMatching(/^http:\/\/172\.30\.0\.\d+:8080\/$/), keySource: "roster", publicKey: own, bootstrap: bootstrapDigest(shared) });
     expect(students.s001?.keySource).toBe("berth");
     // Private keys only in the secret output, only berth's own.
     expect(pulumi.Output.isInstance(out.studentKeys) && (await (out.studentKeys as unknown as { isSecret: Promise<boolean> }).isSecret)).toBe(true);
     expect(await valueOf(out.studentKeys!)).toEqual({ s001: "PRIVATE-berth-ml-s001", s003: "PRIVATE-berth-ml-s003" });
     expect(JSON.stringify(students)).not.toContain("PRIVATE");
-    expect(out.lab).toEqual({
+    expect(await valueOf(out.lab!)).toEqual({
       name: "ml", provider: "local", roster: ROSTER, students: 3, expiresAt: "2099-01-15T10:00:00.000Z", expires: "2099-01-15T10:00:00Z",
       estimate: expect.objectContaining({ hosts: 3, total: 0, currency: undefined }), budget: null, handouts: "handouts/lab-test",
     });
@@ -96,9 +97,12 @@ describe("a local lab", () => {
     previous.outputs = { lab: { startedAt: "2099-01-01T00:00:00.000Z" } };
     setConfig({ ...config, "berth:lab": { ...config["berth:lab"], expires: "14d" } });
     const out = await main(PROJECT_DIR);
-    expect(out.lab).toMatchObject({ startedAt: "2099-01-01T00:00:00.000Z", expiresAt: "2099-01-15T00:00:00.000Z" });
+    expect(await valueOf(out.lab!)).toMatchObject({ startedAt: "2099-01-01T00:00:00.000Z", expiresAt: "2099-01-15T00:00:00.000Z" });
     await settle();
     expect(of("pulumi:pulumi:StackReference").map((r) => r.name)).toEqual(["organization/berth/lab-test"]);
+    // The start is kept by a LabStart, which every host's expiry reads.
+    expect(of("pulumi-nodejs:dynamic/berth:LabStart").map((r) => [r.name, r.inputs])).toEqual([["ml-start", { startedAt: "2099-01-01T00:00:00.000Z" }]]);
+    expect(of("pulumi-nodejs:dynamic/berth:LocalVm").map((r) => (r.inputs.labels as Record<string, string>)["berth.expires"])).toEqual(Array(3).fill("2099-01-15T00:00:00.000Z"));
   });
 
   it("an expiry in the past is refused before any resource", async () => {
@@ -158,6 +162,7 @@ describe("a Tencent Cloud lab, through the lab layer's interface", () => {
   }
   class FakeInstance extends pulumi.CustomResource {
     declare readonly publicIp: pulumi.Output<string>;
+    declare readonly userData: pulumi.Output<string>;
     constructor(n: string, a: object, o: pulumi.CustomResourceOptions) {
       super("berth:test:TencentInstance", n, { ...a, publicIp: undefined }, o);
     }
@@ -171,9 +176,10 @@ describe("a Tencent Cloud lab, through the lab layer's interface", () => {
       return { quota: { total: 30, used: 0, remaining: 30 }, price: { currency: "CNY", hourly: 0.5, perHost: 0.5 * input.hours, total: 0.5 * input.hours * input.count }, problems };
     },
   });
-  // This build refuses Tencent labs at load; the lab program itself is tested with a config made for it.
-  const local = labConfig({ "berth:host": { provider: "local" }, "berth:bootstrap": { mirror: "tencent" }, "berth:lab": { roster: ROSTER, expires: FUTURE, namePrefix: "ml", budget: { amount: 100000, currency: "CNY" } } });
-  const cfg = { ...local, host: { ...local.host, provider: "tencentcloud" as const, region: "ap-guangzhou", zone: "ap-guangzhou-3", image: "img-487zeit5", size: "S5.MEDIUM4", sshPublicKey: RSA_PUBKEY, user: "ubuntu" } };
+  const cfg = labConfig({
+    "berth:host": { provider: "tencentcloud", region: "ap-guangzhou", zone: "ap-guangzhou-3", image: "img-487zeit5", size: "S5.MEDIUM4", sshPublicKey: RSA_PUBKEY },
+    "berth:bootstrap": { mirror: "tencent" }, "berth:lab": { roster: ROSTER, expires: FUTURE, namePrefix: "ml", budget: { amount: 100000, currency: "CNY" } },
+  });
 
   it("one shared network; lab-mode hosts with the shared group, key pair and expiry; the price from the preflight", async () => {
     const now = new Date("2099-01-01T10:00:00Z");
@@ -186,8 +192,9 @@ describe("a Tencent Cloud lab, through the lab layer's interface", () => {
       instanceName: "ml-s002", zone: "ap-guangzhou-3", imageId: "img-487zeit5", instanceType: "S5.MEDIUM4", publicKey: RSA_PUBKEY,
       securityGroupId: "sg-lab0001", keyId: "skey-lab0001", expiresAt: "2099-01-15T10:00:00.000Z", userData: expect.stringContaining(`ssh_authorized_keys:\n  - ${own}\n`),
     });
-    expect(asked.at(-1)).toMatchObject({ region: "ap-guangzhou", zone: "ap-guangzhou-3", instanceType: "S5.MEDIUM4", imageId: "img-487zeit5", count: 3, existing: 0, hours: 336 });
-    expect(out.lab.estimate).toMatchObject({ hosts: 3, hours: 336, hourly: 0.5, total: 504, currency: "CNY" });
+    // The preflight is asked with the lab's host names (the zone's instances under them are the lab's) and its rule count: SSH from 0.0.0.0/0 and ::/0, two egress rules.
+    expect(asked.at(-1)).toMatchObject({ region: "ap-guangzhou", zone: "ap-guangzhou-3", instanceType: "S5.MEDIUM4", imageId: "img-487zeit5", count: 3, existing: 0, hours: 336, hostNames: ["ml-s002", "ml-s001", "ml-s003"], rules: 4 });
+    expect((await valueOf(out.lab)).estimate).toMatchObject({ hosts: 3, hours: 336, hourly: 0.5, total: 504, currency: "CNY" });
   });
 
   it("the preflight's problems stop the lab before any resource", async () => {

@@ -1,7 +1,8 @@
 /**
  * Pulumi mocks for lab tests: every registered resource is recorded with its inputs. A LabKey
  * gets a public key made from its comment; hosts get addresses from their names; a stack
- * reference (the lab reading its own last outputs) answers with `previous`.
+ * reference (the lab reading its own last outputs) answers with `previous`; a Tencent host named
+ * in `recordedUserData` answers with that user-data (as one made by an earlier bootstrap would).
  */
 import * as pulumi from "@pulumi/pulumi";
 
@@ -13,6 +14,8 @@ export interface Registered {
 
 export const registered: Registered[] = [];
 export const previous: { outputs: Record<string, unknown> } = { outputs: {} };
+/** What a host resource (by name) recorded as its user-data, where it is not its input: a host made by an earlier bootstrap. */
+export const recordedUserData: Record<string, string> = {};
 
 /** A syntactically valid ed25519 public key line unique to `seed`. */
 export function fakeKey(seed: string): string {
@@ -37,6 +40,8 @@ pulumi.runtime.setMocks(
         : args.type === "digitalocean:index/sshKey:SshKey" ? { fingerprint: "aa:bb:cc" }
         : args.type === "berth:test:TencentLabNetwork" ? { securityGroupId: "sg-lab0001", keyId: "skey-lab0001" }
         : args.type === "berth:test:TencentInstance" ? { publicIp: `198.51.100.${n}` }
+        : args.type === "pulumi-nodejs:dynamic/berth:TencentLabNetwork" ? { securityGroupId: "sg-mock0001", keyId: "skey-mock0001" }
+        : args.type === "pulumi-nodejs:dynamic/berth:TencentInstance" ? { publicIp: `198.51.100.${n}`, ...(recordedUserData[args.name] !== undefined ? { userData: recordedUserData[args.name] } : {}) }
         : args.type === "pulumi-nodejs:dynamic/berth:AppDeployment" ? { seenHostKey: `SHA256:seen-${args.name}` }
         : {};
       return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
@@ -52,6 +57,7 @@ pulumi.runtime.setMocks(
 export function reset(): void {
   registered.length = 0;
   previous.outputs = {};
+  for (const k of Object.keys(recordedUserData)) delete recordedUserData[k];
 }
 
 export function setConfig(config: Record<string, unknown>, secrets: string[] = []): void {

@@ -24,6 +24,7 @@ describe("a lab that fits", () => {
     expect(p).toEqual({
       zone: "ap-guangzhou-3",
       quota: { total: 30, used: 0, remaining: 30 },
+      existing: 0,
       securityGroups: { limit: 50, used: 0, rulesPerGroup: 100, instancesPerGroup: 2000 },
       keyPairs: { limit: 100, used: 0 },
       // The stand-in's price list: S5.MEDIUM4 0.32 + 50 GB × 0.0004 = 0.34 CNY per hour; traffic 0.8 per GB.

@@ -31,6 +31,12 @@ export interface LabPreflightInput {
   count: number;
   /** Of those, hosts already running in the zone (a lab that is up already holds their quota). Default 0. */
   existing?: number;
+  /**
+   * The lab's host names: when given, `existing` is counted from the account instead (instances
+   * listed in the zone under one of these names), so hosts made by an `up` that failed part-way
+   * (whose stack outputs were never written) still count as the lab's own.
+   */
+  hostNames?: readonly string[];
   /** Hours each host runs (until the lab's end). */
   hours: number;
   credentials?: Partial<TencentCredentials>;
@@ -47,6 +53,8 @@ export interface LabPreflight {
   zone: string;
   /** The zone's pay-as-you-go instance quota; undefined when Tencent lists none for the zone. */
   quota: { total: number; used: number; remaining: number } | undefined;
+  /** Of the lab's hosts, those the zone holds already (hold their quota). */
+  existing: number;
   securityGroups: { limit: number; used: number; rulesPerGroup: number; instancesPerGroup: number };
   keyPairs: { limit: number; used: number };
   /** CNY. hourly = instanceHourly + bandwidthHourly (first price step); total = count × hours, by steps. Undefined when Tencent could not price it. */
@@ -75,6 +83,18 @@ async function zoneQuota(api: TencentApi, zone: string): Promise<LabPreflight["q
   return q ? { total: q.TotalQuota ?? 0, used: q.UsedQuota ?? 0, remaining: q.RemainingQuota ?? 0 } : undefined;
 }
 
+/** Instances listed in the zone under one of `names` (DescribeInstances, 100 a page). */
+async function labHostsIn(api: TencentApi, zone: string, names: readonly string[]): Promise<number> {
+  const wanted = new Set(names);
+  let found = 0;
+  for (let offset = 0; ; offset += 100) {
+    const out = await api.call("DescribeInstances", () => api.cvm.DescribeInstances({ Filters: [{ Name: "zone", Values: [zone] }], Offset: offset, Limit: 100 }));
+    const page = out.InstanceSet ?? [];
+    found += page.filter((i) => i.Placement?.Zone === zone && wanted.has(i.InstanceName ?? "")).length;
+    if (page.length < 100) return found;
+  }
+}
+
 async function price(api: TencentApi, input: LabPreflightInput): Promise<LabPreflight["price"] | string> {
   try {
     const out = await api.call("InquiryPriceRunInstances", () =>
@@ -100,19 +120,21 @@ export async function tencentLabPreflight(input: LabPreflightInput): Promise<Lab
   const credentials = resolveCredentials(input.credentials ?? {});
   const api = tencentApi({ ...credentials, region: input.region, ...(input.endpoint ? { endpoint: input.endpoint } : {}) });
   const problems: string[] = [];
-  const [quota, limits, groups, keys, priced] = await Promise.all([
+  const [quota, limits, groups, keys, priced, counted] = await Promise.all([
     zoneQuota(api, input.zone),
     api.call("DescribeSecurityGroupLimits", () => api.vpc.request("DescribeSecurityGroupLimits", {})) as Promise<{ SecurityGroupLimitSet?: Record<string, number> }>,
     api.call("DescribeSecurityGroups", () => api.vpc.request("DescribeSecurityGroups", { Limit: "1" })) as Promise<{ TotalCount?: number }>,
     api.call("DescribeKeyPairs", () => api.cvm.DescribeKeyPairs({ Limit: 100 })),
     price(api, input),
+    input.hostNames ? labHostsIn(api, input.zone, input.hostNames) : Promise.resolve(input.existing ?? 0),
   ]);
+  const existing = Math.min(counted, input.count);
 
   if (!quota)
     problems.push(`berth:host.zone: Tencent Cloud lists no pay-as-you-go instance quota for zone ${input.zone} in ${input.region} — check the zone's name (like ${input.region}-3) and that it sells instances.`);
-  else if (input.count - (input.existing ?? 0) > quota.remaining)
+  else if (input.count - existing > quota.remaining)
     problems.push(
-      `berth:lab: ${input.count - (input.existing ?? 0)} ${input.existing ? "more " : ""}hosts are asked for in zone ${input.zone}, but the account's pay-as-you-go instance quota there has ${quota.remaining} left ` +
+      `berth:lab: ${input.count - existing} ${existing ? "more " : ""}hosts are asked for in zone ${input.zone}, but the account's pay-as-you-go instance quota there has ${quota.remaining} left ` +
         `(${quota.used} of ${quota.total} in use). Shorten the roster, choose another zone (berth:host.zone), or ask Tencent Cloud to raise the zone's quota (console: CVM → quotas).`,
     );
 
@@ -134,5 +156,5 @@ export async function tencentLabPreflight(input: LabPreflightInput): Promise<Lab
     problems.push(`berth:host.sshPublicKey: the account holds ${keyPairs.used} key pairs, Tencent Cloud's limit (${keyPairs.limit}), and the lab needs one for its key. Delete unused key pairs in the console (CVM → SSH keys).`);
 
   if (typeof priced === "string") problems.push(priced);
-  return { zone: input.zone, quota, securityGroups, keyPairs, price: typeof priced === "string" ? undefined : priced, problems };
+  return { zone: input.zone, quota, existing, securityGroups, keyPairs, price: typeof priced === "string" ? undefined : priced, problems };
 }

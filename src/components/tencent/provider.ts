@@ -153,6 +153,8 @@ export class TencentInstance extends pulumi.dynamic.Resource {
   declare readonly securityGroupId: pulumi.Output<string>;
   declare readonly keyId: pulumi.Output<string>;
   declare readonly state: pulumi.Output<string>;
+  /** The user-data the host was made with (a lab host ignores later changes to it). */
+  declare readonly userData: pulumi.Output<string>;
 
   constructor(name: string, args: TencentInstanceArgs, opts: pulumi.CustomResourceOptions = {}) {
     const secret = (v: pulumi.Input<string> | undefined) => (v === undefined ? undefined : pulumi.secret(v));
