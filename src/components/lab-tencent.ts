@@ -34,9 +34,10 @@ export interface TencentLabInstanceArgs {
   zone: pulumi.Input<string>;
   imageId: pulumi.Input<string>;
   instanceType: pulumi.Input<string>;
+  /** The SHA-1 hex of the host's user-data text (lab-bootstrap.ts `userDataSha1`): what the host records. */
   userData: pulumi.Input<string>;
-  /** The base64 of gzip-compressed userData when it is over Tencent's 16 KB. */
-  userDataBase64?: pulumi.Input<string>;
+  /** The user-data RunInstances gets, base64 (of its gzip when over Tencent's 16 KB). */
+  userDataBase64: pulumi.Input<string>;
   publicKey: pulumi.Input<string>;
   instanceName?: pulumi.Input<string>;
   sshCidrs?: pulumi.Input<pulumi.Input<string>[]>;
@@ -80,7 +81,7 @@ export interface LabPreflight {
 
 export interface TencentLabParts {
   network(name: string, args: TencentLabNetworkArgs, opts: pulumi.CustomResourceOptions): pulumi.Resource & { securityGroupId: pulumi.Output<string>; keyId: pulumi.Output<string> };
-  /** `userData`: the user-data the host was made with (what its resource recorded). */
+  /** `userData`: the user-data the host was made with (what its resource recorded: its SHA-1 hex). */
   instance(name: string, args: TencentLabInstanceArgs, opts: pulumi.CustomResourceOptions): pulumi.CustomResource & { publicIp: pulumi.Output<string>; privateIp?: pulumi.Output<string>; userData: pulumi.Output<string> };
   preflight(input: LabPreflightInput): Promise<LabPreflight>;
 }

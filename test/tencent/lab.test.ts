@@ -2,6 +2,8 @@
 // and one key pair shared by every host (TencentLabNetwork), hosts that never delete them, the
 // network deleted after the last host, scheduled termination (ActionTimer) on RunInstances and in
 // place, and one host's failure that leaves the others alone.
+import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type TencentInstanceInputs, type TencentInstanceOutputs, tencentInstanceProvider as hosts } from "../../src/components/tencent/provider.js";
@@ -116,6 +118,33 @@ describe("one security group and one key pair for the whole lab", () => {
     const { securityGroupId: _s, keyId: _k, ...single } = hostInputs({ securityGroupId: "", keyId: "" } as TencentLabNetworkOutputs, "lab-07");
     const olds = { ...single, instanceId: "ins-aaaaaaaa", securityGroupId: "sg-aaaaaaaa", keyId: "skey-aaaaaaaa", keyOwned: true, state: "RUNNING", publicIp: "", privateIp: "" };
     expect(await hosts.diff!("ins-aaaaaaaa", olds as TencentInstanceOutputs, single as TencentInstanceInputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+  });
+
+  it("a lab host sends the bytes it is given and keeps only the digest; a single host's outputs keep what they always did", async () => {
+    const net = await network();
+    const bytes = gzipSync(USER_DATA).toString("base64");
+    const digest = createHash("sha1").update(USER_DATA).digest("hex");
+    const lab = hostInputs(net, "ml2026-a", { userData: digest, userDataBase64: bytes });
+    const h = await hosts.create!(lab);
+    expect((server.calls("RunInstances")[0]!.params as { UserData: string }).UserData).toBe(bytes);
+    const { userDataBase64: _sent, ...kept } = lab;
+    expect(h.outs).toEqual({ ...kept, instanceId: h.id, publicIp: expect.any(String), privateIp: expect.any(String), securityGroupId: net.securityGroupId, keyId: net.keyId, keyOwned: false, state: "RUNNING", sharedNetwork: true });
+    // A later run with the same inputs (Pulumi keeps the ignored user-data inputs as they were) changes nothing.
+    expect(await hosts.diff!(h.id, h.outs as TencentInstanceOutputs, lab)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    await hosts.delete!(h.id, h.outs!);
+
+    const { securityGroupId: _g, keyId: _k, ...single } = hostInputs(net, "lab-07", { userDataBase64: bytes });
+    const s = await hosts.create!(single as TencentInstanceInputs);
+    expect(s.outs).toEqual({ ...single, instanceId: s.id, publicIp: expect.any(String), privateIp: expect.any(String), securityGroupId: expect.stringMatching(/^sg-/), keyId: expect.stringMatching(/^skey-/), keyOwned: expect.any(Boolean), state: "RUNNING" });
+    await hosts.delete!(s.id, s.outs!);
+  });
+
+  it("the host provider is one-line methods that load their code by name: small in every host's state", async () => {
+    const sf = await pulumi.runtime.serializeFunction(() => hosts);
+    expect(sf.text).toContain('"components/tencent/host-ops.ts"');
+    expect(sf.text).toContain('"components/tencent/instance-diff.ts"');
+    // No diff logic or SDK in it: instance-diff.ts and host-ops.ts hold those.
+    for (const captured of ["tencentcloud-sdk-nodejs-cvm", "REPLACE_KEYS", "JSON.stringify", "CallLimiter", SECRET_KEY]) expect(sf.text).not.toContain(captured);
   });
 
   it("the network provider serializes without the SDK, the registries or secrets", async () => {

@@ -4,13 +4,9 @@
 import { resolveCredentials, tencentApi, type TencentApi } from "./client.js";
 import { rescheduleExpiry } from "./expiry.js";
 import { createInstance, readInstance } from "./instance.js";
+import { NETWORK_KEYS, UPDATE_KEYS } from "./instance-diff.js";
 import type { TencentInstanceInputs, TencentInstanceOutputs } from "./provider.js";
 import { deleteInstance } from "./teardown.js";
-
-/** Inputs that shape the security group and key pair: in a lab, the lab network's business. */
-export const NETWORK_KEYS = ["publicKey", "sshCidrs", "appPorts", "appUdpPorts", "appCidrs"] as const;
-/** Inputs that change in place. */
-export const UPDATE_KEYS = ["secretId", "secretKey", "endpoint", "expiresAt"] as const;
 
 export function apiFor(props: { region: string; secretId?: string; secretKey?: string; endpoint?: string }): TencentApi {
   const credentials = resolveCredentials({ secretId: props.secretId, secretKey: props.secretKey });
@@ -33,10 +29,12 @@ export async function create(inputs: TencentInstanceInputs): Promise<{ id: strin
     ...(lab ? { shared: { securityGroupId: inputs.securityGroupId!, keyId: inputs.keyId! } } : {}),
     ...(inputs.expiresAt !== undefined ? { expiresAt: inputs.expiresAt } : {}),
   });
+  // A lab host's outputs keep its userData (the lab gives a digest there), not the bytes sent: nothing after create needs them.
+  const { userDataBase64: _sent, ...kept } = inputs;
   return {
     id: host.instanceId,
     outs: {
-      ...inputs, instanceId: host.instanceId, publicIp: host.publicIp ?? "", privateIp: host.privateIp ?? "",
+      ...(lab ? kept : inputs), instanceId: host.instanceId, publicIp: host.publicIp ?? "", privateIp: host.privateIp ?? "",
       securityGroupId: host.securityGroupId, keyId: host.keyId, keyOwned: host.keyOwned, state: host.state,
       ...(lab ? { sharedNetwork: true } : {}),
     },
