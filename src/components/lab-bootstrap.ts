@@ -18,7 +18,7 @@ import type { Provider } from "../config/sections/host.js";
 
 /** The host resource's inputs that carry the user-data, by provider. */
 export const USER_DATA_INPUTS: Record<Provider, string[]> = {
-  tencentcloud: ["userData", "userDataBase64"],
+  tencentcloud: ["userData", "userDataBase64", "userDataParts"],
   local: ["userData"],
   digitalocean: ["userData"],
   existing: [],

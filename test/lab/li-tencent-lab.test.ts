@@ -122,7 +122,7 @@ describe("a lab host keeps the bootstrap it was made with", () => {
     return r.config as StackConfig & { lab: LabConfig };
   }
   const cases: [string, object, string, string[]][] = [
-    ["tencentcloud", HOST, INSTANCE, ["userData", "userDataBase64"]],
+    ["tencentcloud", HOST, INSTANCE, ["userData", "userDataBase64", "userDataParts"]],
     ["local", { provider: "local" }, "pulumi-nodejs:dynamic/berth:LocalVm", ["userData"]],
     ["digitalocean", { provider: "digitalocean", sshPublicKey: PUBKEY }, "digitalocean:index/droplet:Droplet", ["userData"]],
   ];

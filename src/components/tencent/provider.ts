@@ -15,16 +15,19 @@
 //
 // A lab host (securityGroupId and keyId given, from TencentLabNetwork) uses the lab's security
 // group and key pair and never creates or deletes them; expiresAt schedules Tencent's own
-// termination (RunInstances' ActionTimer, expiry.ts). A lab host carries its user-data once: the
-// bytes RunInstances gets, in userDataBase64 (inputs only), and as `userData` the SHA-1 hex of the
-// text, which is what its outputs keep (like DigitalOcean's user_data): enough to tell whether it
-// was made with today's bootstrap (lab-bootstrap.ts). Every student's host holds a share of the
-// Pulumi state that its file or S3 backend rewrites after each step, so that share stays small.
+// termination (RunInstances' ActionTimer, expiry.ts). Every student's host holds a share of the
+// Pulumi state, which its file or S3 backend rewrites after each step, so a lab host keeps that
+// share small: its inputs carry its user-data as parts (userDataParts: the lab's files without
+// berth's bootstrap script, and the student's key; create rebuilds the text with this checkout's
+// script, lab-user-data.ts) or, where it cannot be rebuilt, as the bytes (userDataBase64); and
+// as `userData` the SHA-1 hex of the text, which create checks and the outputs keep (like
+// DigitalOcean's user_data): enough to tell whether it was made with today's bootstrap.
 //
 // diff (instance-diff.ts): credential, endpoint and expiry changes update in place; any other
 // input change REPLACES the host (image, instance type, zone, user-data, key, ports, …). In a lab
 // the key and rules belong to the lab network, which updates them in place.
 import * as pulumi from "@pulumi/pulumi";
+import type { UserDataParts } from "../lab-user-data.js";
 import { berthRequire } from "../runtime-require.js";
 
 export interface TencentInstanceInputs {
@@ -34,8 +37,10 @@ export interface TencentInstanceInputs {
   instanceType: string;
   /** The user-data text; a lab host's is the SHA-1 hex of the text (its bytes are in userDataBase64). */
   userData: string;
-  /** The base64 of gzip-compressed userData, when render compressed it to fit 16 KB; a lab host's always (kept in its inputs only). */
+  /** The base64 of gzip-compressed userData, when render compressed it to fit 16 KB (a lab host keeps it in its inputs only). */
   userDataBase64?: string;
+  /** A lab host's user-data as parts (lab-user-data.ts): what create rebuilds the text from (inputs only). */
+  userDataParts?: UserDataParts;
   publicKey: string;
   instanceName: string;
   sshCidrs: string[];
@@ -98,7 +103,8 @@ export interface TencentInstanceArgs {
   imageId: pulumi.Input<string>;
   instanceType: pulumi.Input<string>;
   userData: pulumi.Input<string>;
-  userDataBase64?: pulumi.Input<string>;
+  userDataBase64?: pulumi.Input<string | undefined>;
+  userDataParts?: pulumi.Input<UserDataParts | undefined>;
   publicKey: pulumi.Input<string>;
   instanceName?: pulumi.Input<string>;
   sshCidrs?: pulumi.Input<pulumi.Input<string>[]>;
@@ -135,7 +141,7 @@ export class TencentInstance extends pulumi.dynamic.Resource {
     const secret = (v: pulumi.Input<string> | undefined) => (v === undefined ? undefined : pulumi.secret(v));
     const props = {
       region: args.region, zone: args.zone, imageId: args.imageId, instanceType: args.instanceType,
-      userData: args.userData, userDataBase64: args.userDataBase64, publicKey: args.publicKey, instanceName: args.instanceName ?? name,
+      userData: args.userData, userDataBase64: args.userDataBase64, userDataParts: args.userDataParts, publicKey: args.publicKey, instanceName: args.instanceName ?? name,
       sshCidrs: args.sshCidrs ?? ["0.0.0.0/0"], appPorts: args.appPorts ?? [], appUdpPorts: args.appUdpPorts ?? [], appCidrs: args.appCidrs ?? ["0.0.0.0/0"],
       privatePorts: args.privatePorts ?? [], privateCidrs: args.privateCidrs ?? [],
       bandwidthOut: args.bandwidthOut ?? 10, systemDiskGb: args.systemDiskGb ?? 50,
