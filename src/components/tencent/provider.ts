@@ -35,7 +35,7 @@ export interface TencentInstanceInputs {
   zone: string;
   imageId: string;
   instanceType: string;
-  /** The user-data text; a lab host's is the SHA-1 hex of the text (its bytes are in userDataBase64). */
+  /** The user-data text; a lab host's is the SHA-1 hex of the text (rebuilt from userDataParts, or sent as userDataBase64). */
   userData: string;
   /** The base64 of gzip-compressed userData, when render compressed it to fit 16 KB (a lab host keeps it in its inputs only). */
   userDataBase64?: string;
