@@ -141,6 +141,23 @@ const describeCalls = (list: RecordedRequest[]) => {
   return `${list.length}${throttled ? ` (${throttled} throttled)` : ""}${detail ? `: ${detail}` : ""}`;
 };
 const perHost: Record<number, { real: number; synthetic: number }> = {};
+const stateSizes: string[] = [];
+
+/** The real lab's state after `up` (`pulumi stack export`, as the file backend holds it): bytes per student, by resource type. */
+async function stateSize(p: PulumiProject, n: number): Promise<string> {
+  const text = await p.exportText(LAB_STACK);
+  const resources = (JSON.parse(text) as { deployment: { resources: { type: string; inputs?: { __provider?: string } }[] } }).deployment.resources;
+  const by: Record<string, number> = {};
+  let providers = 0;
+  for (const r of resources) {
+    const type = r.type.split(/[:/]/).pop()!;
+    by[type] = (by[type] ?? 0) + JSON.stringify(r, null, 4).length;
+    providers += 2 * (r.inputs?.__provider?.length ?? 0);
+  }
+  const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
+  const per = Object.entries(by).filter(([t]) => ["DockerHost", "LabKey", "TencentInstance"].includes(t)).map(([t, b]) => `${t} ${kb(b / n)}`).join(", ");
+  return `${n} students: state ${(text.length / 1048576).toFixed(2)} MB after up, ${kb(text.length / n)} per student (${per}; serialized providers ${kb(providers / n)} of it)`;
+}
 
 for (const n of sizes) {
   // Two accounts: the real and the synthetic lab import the same admin key, and an account holds it once.
@@ -167,6 +184,7 @@ for (const n of sizes) {
         perHost[n]!.real += bs.length / n;
         perHost[n]!.synthetic += ys.length / n;
       }
+      if (cmd[0] === "up") stateSizes.push(await stateSize(real, n));
       const rss = (r: { program: number; provider: number }) => `${mib(r.program)} / ${mib(r.provider)}`;
       console.log(
         `| ${n} | ${cmd[0]} | ${s(b.ms)} | ${s(y.ms)} | ${s(f.ms)} | ${(b.ms / f.ms).toFixed(2)}× | ${((b.ms - f.ms) / n).toFixed(0)} ms | ${(b.ms / y.ms).toFixed(2)}× | ${rss(b)}, ${rss(y)}, ${rss(f)} | ${describeCalls(bs)} (${ys.length}) | ${(bs.length / n).toFixed(2)} (${(ys.length / n).toFixed(2)}) |`,
@@ -181,4 +199,5 @@ for (const n of sizes) {
   }
 }
 console.log(`\nup + destroy calls per host, real (synthetic), against ${total(before.up) + total(before.destroy)} for one single host before labs: ${Object.entries(perHost).map(([n, c]) => `${n}: ${c.real.toFixed(2)} (${c.synthetic.toFixed(2)})`).join("; ")}`);
+console.log(`\nthe real lab's state (pulumi stack export):\n${stateSizes.join("\n")}`);
 console.log(`load after: ${execFileSync("cat", ["/proc/loadavg"], { encoding: "utf8" }).trim()}`);

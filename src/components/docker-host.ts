@@ -11,8 +11,8 @@ import { digitalOceanHost, type PrivatePorts } from "./digitalocean.js";
 import { ExistingHost } from "./existing-host.js";
 import { LocalVm } from "./local-vm.js";
 import { publishedPorts } from "./ports.js";
-import { studentUserData } from "./lab-user-data.js";
-import { keyBody, USER_DATA_INPUTS } from "./lab-bootstrap.js";
+import { studentUserData, userDataParts } from "./lab-user-data.js";
+import { keyBody, USER_DATA_INPUTS, userDataSha1 } from "./lab-bootstrap.js";
 import type { TencentLabParts } from "./lab-tencent.js";
 import { TencentInstance } from "./tencent/index.js";
 
@@ -150,9 +150,14 @@ export class DockerHost extends pulumi.ComponentResource {
         const ports = publishedPorts(cfg.app?.ports ?? []);
         if (student) {
           if (!lab?.tencent) throw new Error(`DockerHost ${name}: a Tencent lab host needs the lab's Tencent parts`);
+          // The user-data as parts the provider rebuilds it from (or, when it cannot, the bytes), and the text's
+          // digest: each student's share of the state stays small (lab-user-data.ts).
+          const parts = pulumi.all([shared, studentKey ?? ""]).apply(([v, k]) => userDataParts(v.rendered, k));
+          const bytes = pulumi.all([parts, student]).apply(([p, s]) => (p ? undefined : s.userDataBase64));
           const t = lab.tencent.parts.instance(`${name}-cvm`, {
             region: h.region ?? "ap-guangzhou", zone: h.zone ?? "", imageId: h.image ?? "", instanceType: h.size ?? "S5.MEDIUM4",
-            userData, userDataBase64: student.apply((s) => s.userDataBase64), publicKey: h.sshPublicKey ?? "", instanceName: name, sshCidrs: [...h.allowSsh],
+            userData: student.apply((s) => userDataSha1(s.userData)), userDataParts: parts, userDataBase64: bytes,
+            publicKey: h.sshPublicKey ?? "", instanceName: name, sshCidrs: [...h.allowSsh],
             appPorts: ports.filter((p) => p.protocol === "tcp").map((p) => p.port), appUdpPorts: ports.filter((p) => p.protocol === "udp").map((p) => p.port),
             bandwidthOut: h.bandwidth, securityGroupId: lab.tencent.securityGroupId, keyId: lab.tencent.keyId, expiresAt: lab.expiresAt,
             ...(args.tencent?.secretId !== undefined ? { secretId: args.tencent.secretId } : {}),

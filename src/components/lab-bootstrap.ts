@@ -7,16 +7,18 @@
  * host on purpose, with the new one (a replacement takes the new inputs). The student's key still
  * replaces its host when it changes: its body is the host's `replacementTrigger`.
  *
- * Which bootstrap a host runs is read from what the host resource recorded (its user-data output:
- * the text it was made with, which ignored changes never touch) and kept in the lab's `students`
- * output as a short digest of the lab's part, so preview can count the hosts on an older one.
+ * Which bootstrap a host runs is read from what the host resource recorded (its user-data output,
+ * which ignored changes never touch: the text it was made with, or its SHA-1 hex where only that is
+ * kept — a Tencent lab host's, which sends the bytes once and keeps the digest, `userDataSha1`)
+ * and kept in the lab's `students` output as a short digest of the lab's part, so preview can count
+ * the hosts on an older one.
  */
 import { createHash } from "node:crypto";
 import type { Provider } from "../config/sections/host.js";
 
 /** The host resource's inputs that carry the user-data, by provider. */
 export const USER_DATA_INPUTS: Record<Provider, string[]> = {
-  tencentcloud: ["userData", "userDataBase64"],
+  tencentcloud: ["userData", "userDataBase64", "userDataParts"],
   local: ["userData"],
   digitalocean: ["userData"],
   existing: [],
@@ -25,6 +27,11 @@ export const USER_DATA_INPUTS: Record<Provider, string[]> = {
 /** An OpenSSH key's type and data, without its comment: a comment change replaces nothing. */
 export function keyBody(key: string | undefined): string {
   return (key ?? "").trim().split(/\s+/).slice(0, 2).join(" ");
+}
+
+/** The SHA-1 hex of a user-data text, as a host that does not keep the text records it. */
+export function userDataSha1(userData: string): string {
+  return createHash("sha1").update(userData, "utf8").digest("hex");
 }
 
 /** The digest a lab's rendered user-data (without any student's key) is known by. */
@@ -40,11 +47,12 @@ const STUDENT_KEY = /ssh_authorized_keys:\n {2}- [^\n]*\n$/;
  * The digest of the bootstrap a host was made with, from the user-data its resource recorded:
  * `expected` is the host's user-data as berth renders it now (digest `current`). A provider may
  * keep a SHA-1 of the user-data instead of the text (the Terraform-bridged DigitalOcean provider
- * does, for user_data); such a record is either today's or an older one, unknown which.
+ * does, for user_data, and berth's Tencent lab hosts do); such a record is either today's or an
+ * older one, unknown which.
  */
 export function bootstrapOf(recorded: string | undefined, expected: string, current: string): string {
   if (recorded === undefined || recorded === "") return "unknown";
-  if (recorded === expected || recorded === createHash("sha1").update(expected, "utf8").digest("hex")) return current;
+  if (recorded === expected || recorded === userDataSha1(expected)) return current;
   if (/^[0-9a-f]{40}$/.test(recorded)) return "older";
   return bootstrapDigest(recorded.replace(STUDENT_KEY, ""));
 }

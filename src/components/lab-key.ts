@@ -20,24 +20,18 @@ export interface LabKeyOutputs extends LabKeyInputs {
   privateKey: string;
 }
 
-export class LabKeyProvider implements pulumi.dynamic.ResourceProvider {
-  async create(inputs: LabKeyInputs): Promise<pulumi.dynamic.CreateResult<LabKeyOutputs>> {
-    const { ed25519KeyPair } = berthRequire("deploy/keypair.ts") as typeof import("../deploy/keypair.js");
-    const pair = ed25519KeyPair(inputs.comment);
+/**
+ * Serialized into each key's state (twice), so a table of one-line methods; delete is left out
+ * (nothing outside the state holds the key, and Pulumi skips a provider without one).
+ */
+export const labKeyProvider = {
+  create: async (inputs: LabKeyInputs): Promise<pulumi.dynamic.CreateResult<LabKeyOutputs>> => {
+    const pair = (berthRequire("deploy/keypair.ts") as typeof import("../deploy/keypair.js")).ed25519KeyPair(inputs.comment);
     return { id: inputs.comment, outs: { comment: inputs.comment, publicKey: pair.public.trim(), privateKey: pair.private } };
-  }
-
+  },
   /** A made key is kept: nothing about a student changes it. */
-  async diff(): Promise<pulumi.dynamic.DiffResult> {
-    return { changes: false };
-  }
-
-  async delete(): Promise<void> {
-    // Nothing outside the state holds the key.
-  }
-}
-
-export const labKeyProvider = new LabKeyProvider();
+  diff: async (): Promise<pulumi.dynamic.DiffResult> => ({ changes: false }),
+} satisfies pulumi.dynamic.ResourceProvider;
 
 export class LabKey extends pulumi.dynamic.Resource {
   declare readonly publicKey: pulumi.Output<string>;

@@ -11,6 +11,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/load.js";
 import { publishedPorts } from "./ports.js";
+import type { UserDataParts } from "./lab-user-data.js";
 import { TencentInstance, TencentLabNetwork, tencentLabPreflight } from "./tencent/index.js";
 import { egressRules, ingressRules } from "./tencent/network.js";
 
@@ -34,9 +35,12 @@ export interface TencentLabInstanceArgs {
   zone: pulumi.Input<string>;
   imageId: pulumi.Input<string>;
   instanceType: pulumi.Input<string>;
+  /** The SHA-1 hex of the host's user-data text (lab-bootstrap.ts `userDataSha1`): what the host records. */
   userData: pulumi.Input<string>;
-  /** The base64 of gzip-compressed userData when it is over Tencent's 16 KB. */
-  userDataBase64?: pulumi.Input<string>;
+  /** The user-data as the provider rebuilds it (lab-user-data.ts); or, when it cannot, userDataBase64. */
+  userDataParts?: pulumi.Input<UserDataParts | undefined>;
+  /** The user-data RunInstances gets, base64 (of its gzip when over Tencent's 16 KB), where there are no parts. */
+  userDataBase64?: pulumi.Input<string | undefined>;
   publicKey: pulumi.Input<string>;
   instanceName?: pulumi.Input<string>;
   sshCidrs?: pulumi.Input<pulumi.Input<string>[]>;
@@ -80,7 +84,7 @@ export interface LabPreflight {
 
 export interface TencentLabParts {
   network(name: string, args: TencentLabNetworkArgs, opts: pulumi.CustomResourceOptions): pulumi.Resource & { securityGroupId: pulumi.Output<string>; keyId: pulumi.Output<string> };
-  /** `userData`: the user-data the host was made with (what its resource recorded). */
+  /** `userData`: the user-data the host was made with (what its resource recorded: its SHA-1 hex). */
   instance(name: string, args: TencentLabInstanceArgs, opts: pulumi.CustomResourceOptions): pulumi.CustomResource & { publicIp: pulumi.Output<string>; privateIp?: pulumi.Output<string>; userData: pulumi.Output<string> };
   preflight(input: LabPreflightInput): Promise<LabPreflight>;
 }

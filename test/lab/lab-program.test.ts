@@ -12,8 +12,8 @@ import { load, type StackConfig } from "../../src/config/load.js";
 import type { LabConfig } from "../../src/config/lab.js";
 import { main } from "../../src/program.js";
 import { labProgram } from "../../src/lab/program.js";
-import { withStudentKey } from "../../src/components/lab-user-data.js";
-import { bootstrapDigest } from "../../src/components/lab-bootstrap.js";
+import { fromParts, withStudentKey, type UserDataParts } from "../../src/components/lab-user-data.js";
+import { bootstrapDigest, userDataSha1 } from "../../src/components/lab-bootstrap.js";
 import type { LabPreflightInput, TencentLabParts } from "../../src/components/lab-tencent.js";
 import { labKeyProvider } from "../../src/components/lab-key.js";
 import { PROJECT_DIR, PUBKEY, RSA_PUBKEY } from "../helpers/config.js";
@@ -190,8 +190,18 @@ describe("a Tencent Cloud lab, through the lab layer's interface", () => {
     expect(hosts.map((r) => r.name).sort()).toEqual(["ml-s001-cvm", "ml-s002-cvm", "ml-s003-cvm"]);
     expect(hosts.find((r) => r.name === "ml-s002-cvm")?.inputs).toMatchObject({
       instanceName: "ml-s002", zone: "ap-guangzhou-3", imageId: "img-487zeit5", instanceType: "S5.MEDIUM4", publicKey: RSA_PUBKEY,
-      securityGroupId: "sg-lab0001", keyId: "skey-lab0001", expiresAt: "2099-01-15T10:00:00.000Z", userData: expect.stringContaining(`ssh_authorized_keys:\n  - ${own}\n`),
+      securityGroupId: "sg-lab0001", keyId: "skey-lab0001", expiresAt: "2099-01-15T10:00:00.000Z",
     });
+    // The user-data as parts — the lab's files without berth's bootstrap script, the student's key —
+    // that rebuild the text, and the SHA-1 of the text (what the host records); not the bytes.
+    const sent = hosts.find((r) => r.name === "ml-s002-cvm")!.inputs;
+    const text = withStudentKey(render(cfg).userData, own);
+    expect(sent.userData).toBe(userDataSha1(text));
+    expect(sent).not.toHaveProperty("userDataBase64");
+    const given = sent.userDataParts as UserDataParts;
+    expect(given.files.map((f) => f.path)).toEqual(render(cfg).files.slice(0, -1).map((f) => f.path));
+    expect(given.studentKey).toBe(own);
+    expect(fromParts(given)).toBe(text);
     // The preflight is asked with the lab's host names (the zone's instances under them are the lab's) and its rule count: SSH from 0.0.0.0/0 and ::/0, two egress rules.
     expect(asked.at(-1)).toMatchObject({ region: "ap-guangzhou", zone: "ap-guangzhou-3", instanceType: "S5.MEDIUM4", imageId: "img-487zeit5", count: 3, existing: 0, hours: 336, hostNames: ["ml-s002", "ml-s001", "ml-s003"], rules: 4 });
     expect((await valueOf(out.lab)).estimate).toMatchObject({ hosts: 3, hours: 336, hourly: 0.5, total: 504, currency: "CNY" });

@@ -13,7 +13,7 @@ import { load, type StackConfig } from "../../src/config/load.js";
 import type { LabConfig } from "../../src/config/lab.js";
 import { main } from "../../src/program.js";
 import { Lab } from "../../src/components/lab.js";
-import { bootstrapDigest, bootstrapOf } from "../../src/components/lab-bootstrap.js";
+import { bootstrapDigest, bootstrapOf, userDataSha1 } from "../../src/components/lab-bootstrap.js";
 import { labStartProvider } from "../../src/components/lab-start.js";
 import { studentUserData } from "../../src/components/lab-user-data.js";
 import { labInitCommand } from "../../src/cli/lab.js";
@@ -122,7 +122,7 @@ describe("a lab host keeps the bootstrap it was made with", () => {
     return r.config as StackConfig & { lab: LabConfig };
   }
   const cases: [string, object, string, string[]][] = [
-    ["tencentcloud", HOST, INSTANCE, ["userData", "userDataBase64"]],
+    ["tencentcloud", HOST, INSTANCE, ["userData", "userDataBase64", "userDataParts"]],
     ["local", { provider: "local" }, "pulumi-nodejs:dynamic/berth:LocalVm", ["userData"]],
     ["digitalocean", { provider: "digitalocean", sshPublicKey: PUBKEY }, "digitalocean:index/droplet:Droplet", ["userData"]],
   ];
@@ -151,19 +151,21 @@ describe("a lab host keeps the bootstrap it was made with", () => {
     const now = render(cfg);
     const before = render(labConfig({ ...HOST, os: "debian-12", image: "img-487zeit5" }));
     expect(before.userData).not.toBe(now.userData);
-    // ml-s002's host was made by an earlier bootstrap: its resource recorded that user-data.
+    // ml-s002's and ml-s003's hosts were made by an earlier bootstrap: ml-s002's by a berth that
+    // recorded the text, ml-s003's by one that records the text's SHA-1 (a Tencent lab host now).
     const lab = new Lab("ml", { config: cfg, rendered: now, expiresAt: "2099-01-15T10:00:00.000Z", sshPrivateKey: "k" });
     await settle();
     const keyOf = (id: string) => valueOf(lab.students).then((s) => s[id]!.publicKey);
     reset();
     recordedUserData["ml-s002-cvm"] = studentUserData(before, "tencentcloud", await keyOf("s002")).userData;
+    recordedUserData["ml-s003-cvm"] = userDataSha1(studentUserData(before, "tencentcloud", await keyOf("s003")).userData);
     const again = new Lab("ml", { config: cfg, rendered: now, expiresAt: "2099-01-15T10:00:00.000Z", sshPrivateKey: "k" });
     const students = await valueOf(again.students);
-    expect(Object.fromEntries(Object.entries(students).map(([id, s]) => [id, s.bootstrap]))).toEqual({ s001: bootstrapDigest(now.userData), s002: bootstrapDigest(before.userData), s003: bootstrapDigest(now.userData) });
+    expect(Object.fromEntries(Object.entries(students).map(([id, s]) => [id, s.bootstrap]))).toEqual({ s001: bootstrapDigest(now.userData), s002: bootstrapDigest(before.userData), s003: "older" });
     const older = olderBootstrap(cfg.lab, { students }, bootstrapDigest(now.userData));
-    expect(older.map((s) => s.id)).toEqual(["s002"]);
+    expect(older.map((s) => s.id)).toEqual(["s002", "s003"]);
     expect(olderBootstrapNote(cfg.lab, older, "urn:pulumi:lab-test::berth::berth:index:Lab$berth:index:DockerHost$pulumi-nodejs:dynamic/berth:TencentInstance::ml-s002-cvm")).toBe(
-      "lab ml: 1 of 3 hosts (ml-s002) keep the bootstrap they were made with, older than the one berth renders now (a berth upgrade or a berth:bootstrap change): pulumi up leaves their user-data alone so their students keep their work, and only new students' hosts get the new one. " +
+      "lab ml: 2 of 3 hosts (ml-s002, ml-s003) keep the bootstrap they were made with, older than the one berth renders now (a berth upgrade or a berth:bootstrap change): pulumi up leaves their user-data alone so their students keep their work, and only new students' hosts get the new one. " +
         "To rebuild a host with it — everything on it is lost — replace it by its URN (pulumi stack --show-urns lists them): pulumi up --replace 'urn:pulumi:lab-test::berth::berth:index:Lab$berth:index:DockerHost$pulumi-nodejs:dynamic/berth:TencentInstance::ml-s002-cvm'",
     );
     // A student whose key changed is replaced anyway (with the new bootstrap): not counted.

@@ -2,11 +2,15 @@
 // and one key pair shared by every host (TencentLabNetwork), hosts that never delete them, the
 // network deleted after the last host, scheduled termination (ActionTimer) on RunInstances and in
 // place, and one host's failure that leaves the others alone.
+import { createHash } from "node:crypto";
+import { gunzipSync } from "node:zlib";
 import * as pulumi from "@pulumi/pulumi";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type TencentInstanceInputs, type TencentInstanceOutputs, tencentInstanceProvider as hosts } from "../../src/components/tencent/provider.js";
 import { type TencentLabNetworkInputs, type TencentLabNetworkOutputs, tencentLabNetworkProvider as networks } from "../../src/components/tencent/lab-network-provider.js";
 import type { TencentApiServer } from "./server.js";
+import { bootstrapScript } from "../../src/bootstrap/script.js";
+import { fromParts } from "../../src/components/lab-user-data.js";
 import { createLabNetwork, deleteLabNetwork } from "../../src/components/tencent/lab-network.js";
 import { PUBLIC_KEY, REGION, SECRET_ID, SECRET_KEY, USER_DATA, apiFor, isEmpty, startServer } from "./helpers.js";
 
@@ -116,6 +120,49 @@ describe("one security group and one key pair for the whole lab", () => {
     const { securityGroupId: _s, keyId: _k, ...single } = hostInputs({ securityGroupId: "", keyId: "" } as TencentLabNetworkOutputs, "lab-07");
     const olds = { ...single, instanceId: "ins-aaaaaaaa", securityGroupId: "sg-aaaaaaaa", keyId: "skey-aaaaaaaa", keyOwned: true, state: "RUNNING", publicIp: "", privateIp: "" };
     expect(await hosts.diff!("ins-aaaaaaaa", olds as TencentInstanceOutputs, single as TencentInstanceInputs)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+  });
+
+  it("a lab host rebuilds its user-data from its parts, checks it against the digest, sends it and keeps only the digest", async () => {
+    const net = await network();
+    const files = [{ path: "/etc/berth/bootstrap.conf", content: "MIRROR=tencent\n", permissions: "0644" }];
+    const parts = { files, studentKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIBerthStudentKeyForTheLabTestOnly0000000 s1" };
+    const text = fromParts(parts);
+    // The script comes from this checkout: its lines, indented in write_files.
+    expect(text).toContain("path: /usr/local/lib/berth/bootstrap.sh");
+    for (const line of bootstrapScript().split("\n").filter((l) => l.trim())) expect(text).toContain(line.trim());
+    const digest = createHash("sha1").update(text).digest("hex");
+    const lab = hostInputs(net, "ml2026-a", { userData: digest, userDataParts: parts });
+    const h = await hosts.create!(lab);
+    // Over Tencent's 16 KB as text: sent gzip-compressed, as render would.
+    expect(gunzipSync(Buffer.from((server.calls("RunInstances")[0]!.params as { UserData: string }).UserData, "base64")).toString("utf8")).toBe(text);
+    const { userDataParts: _parts, ...kept } = lab;
+    expect(h.outs).toEqual({ ...kept, instanceId: h.id, publicIp: expect.any(String), privateIp: expect.any(String), securityGroupId: net.securityGroupId, keyId: net.keyId, keyOwned: false, state: "RUNNING", sharedNetwork: true });
+    // A later run with the same inputs (Pulumi keeps the ignored user-data inputs as they were) changes nothing.
+    expect(await hosts.diff!(h.id, h.outs as TencentInstanceOutputs, lab)).toEqual({ changes: false, replaces: [], deleteBeforeReplace: false });
+    await hosts.delete!(h.id, h.outs!);
+
+    // Parts that do not rebuild the text the program recorded: refused before any call.
+    const calls = server.requests.length;
+    const other = hostInputs(net, "ml2026-b", { userData: digest, userDataParts: { ...parts, studentKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOtherKey00000000000000000000000000000000 s2" } });
+    const sha1 = createHash("sha1").update(fromParts(other.userDataParts!)).digest("hex");
+    await expect(hosts.create!(other)).rejects.toThrow(
+      `TencentInstance ml2026-b: the user-data rebuilt from its inputs and this checkout's bootstrap script (SHA-1 ${sha1}) is not the one the program rendered (SHA-1 ${digest}) — run pulumi from one berth checkout, after npm ci`,
+    );
+    expect(server.requests.length).toBe(calls);
+
+    // A single host's outputs keep what they always did: every input, the user-data text and bytes included.
+    const { securityGroupId: _g, keyId: _k, ...single } = hostInputs(net, "lab-07", { userDataBase64: Buffer.from(USER_DATA).toString("base64") });
+    const s = await hosts.create!(single as TencentInstanceInputs);
+    expect(s.outs).toEqual({ ...single, instanceId: s.id, publicIp: expect.any(String), privateIp: expect.any(String), securityGroupId: expect.stringMatching(/^sg-/), keyId: expect.stringMatching(/^skey-/), keyOwned: expect.any(Boolean), state: "RUNNING" });
+    await hosts.delete!(s.id, s.outs!);
+  });
+
+  it("the host provider is one-line methods that load their code by name: small in every host's state", async () => {
+    const sf = await pulumi.runtime.serializeFunction(() => hosts);
+    expect(sf.text).toContain('"components/tencent/host-ops.ts"');
+    expect(sf.text).toContain('"components/tencent/instance-diff.ts"');
+    // No diff logic or SDK in it: instance-diff.ts and host-ops.ts hold those.
+    for (const captured of ["tencentcloud-sdk-nodejs-cvm", "REPLACE_KEYS", "JSON.stringify", "CallLimiter", SECRET_KEY]) expect(sf.text).not.toContain(captured);
   });
 
   it("the network provider serializes without the SDK, the registries or secrets", async () => {

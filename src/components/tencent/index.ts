@@ -4,6 +4,6 @@ export { checkEndpoint, resolveCredentials, tencentApi, type TencentApi, type Te
 export { TencentApiError } from "./errors.js";
 export { createInstance, readInstance, specProblem, type InstanceSpec, type CreatedInstance, type InstanceInfo } from "./instance.js";
 export { deleteInstance } from "./teardown.js";
-export { TencentInstance, TencentInstanceProvider, tencentInstanceProvider, type TencentInstanceArgs } from "./provider.js";
+export { TencentInstance, tencentInstanceProvider, type TencentInstanceArgs } from "./provider.js";
 export { TencentLabNetwork, TencentLabNetworkProvider, tencentLabNetworkProvider, type TencentLabNetworkArgs } from "./lab-network-provider.js";
 export { tencentLabPreflight, type LabPreflight, type LabPreflightInput } from "./preflight.js";

@@ -15,15 +15,19 @@
 //
 // A lab host (securityGroupId and keyId given, from TencentLabNetwork) uses the lab's security
 // group and key pair and never creates or deletes them; expiresAt schedules Tencent's own
-// termination (RunInstances' ActionTimer, expiry.ts).
+// termination (RunInstances' ActionTimer, expiry.ts). Every student's host holds a share of the
+// Pulumi state, which its file or S3 backend rewrites after each step, so a lab host keeps that
+// share small: its inputs carry its user-data as parts (userDataParts: the lab's files without
+// berth's bootstrap script, and the student's key; create rebuilds the text with this checkout's
+// script, lab-user-data.ts) or, where it cannot be rebuilt, as the bytes (userDataBase64); and
+// as `userData` the SHA-1 hex of the text, which create checks and the outputs keep (like
+// DigitalOcean's user_data): enough to tell whether it was made with today's bootstrap.
 //
-// diff: credential, endpoint and expiry changes update in place; any other input change REPLACES
-// the host (image, instance type, zone, user-data — like DigitalOcean droplets — and also key,
-// ports, CIDRs, bandwidth, disk, name, region, the lab's group or key pair; there is no in-place
-// update of those). In a lab the key and rules belong to the lab network, which updates them in
-// place, so they do not replace the host. An input added by a later berth compares as its default
-// when the state predates it (appUdpPorts: none; securityGroupId, keyId, expiresAt: absent).
+// diff (instance-diff.ts): credential, endpoint and expiry changes update in place; any other
+// input change REPLACES the host (image, instance type, zone, user-data, key, ports, …). In a lab
+// the key and rules belong to the lab network, which updates them in place.
 import * as pulumi from "@pulumi/pulumi";
+import type { UserDataParts } from "../lab-user-data.js";
 import { berthRequire } from "../runtime-require.js";
 
 export interface TencentInstanceInputs {
@@ -31,9 +35,12 @@ export interface TencentInstanceInputs {
   zone: string;
   imageId: string;
   instanceType: string;
+  /** The user-data text; a lab host's is the SHA-1 hex of the text (rebuilt from userDataParts, or sent as userDataBase64). */
   userData: string;
-  /** The base64 of gzip-compressed userData, when render compressed it to fit 16 KB. */
+  /** The base64 of gzip-compressed userData, when render compressed it to fit 16 KB (a lab host keeps it in its inputs only). */
   userDataBase64?: string;
+  /** A lab host's user-data as parts (lab-user-data.ts): what create rebuilds the text from (inputs only). */
+  userDataParts?: UserDataParts;
   publicKey: string;
   instanceName: string;
   sshCidrs: string[];
@@ -70,52 +77,25 @@ export interface TencentInstanceOutputs extends TencentInstanceInputs {
   sharedNetwork?: boolean;
 }
 
-const REPLACE_KEYS = [
-  "region", "zone", "imageId", "instanceType", "userData", "publicKey", "instanceName",
-  "sshCidrs", "appPorts", "appUdpPorts", "appCidrs", "bandwidthOut", "systemDiskGb", "privatePorts", "privateCidrs",
-] as const;
-/** What an input absent from an older state stands for. */
-const DEFAULTS: Partial<Record<keyof TencentInstanceInputs, unknown>> = { appUdpPorts: [], privatePorts: [], privateCidrs: [] };
-/** Mirrors host-ops.ts (kept here so diff loads nothing). */
-const NETWORK_KEYS: readonly string[] = ["publicKey", "sshCidrs", "appPorts", "appUdpPorts", "appCidrs"];
-const UPDATE_KEYS = ["secretId", "secretKey", "endpoint", "expiresAt"] as const;
-
 type HostOps = typeof import("./host-ops.js");
+type Diff = typeof import("./instance-diff.js");
 const ops = () => berthRequire("components/tencent/host-ops.ts") as HostOps;
 
-export class TencentInstanceProvider implements pulumi.dynamic.ResourceProvider {
-  async diff(_id: pulumi.ID, olds: TencentInstanceOutputs, news: TencentInstanceInputs): Promise<pulumi.dynamic.DiffResult> {
-    const value = (o: Partial<TencentInstanceInputs>, k: keyof TencentInstanceInputs) => JSON.stringify(o[k] ?? DEFAULTS[k] ?? null);
-    const same = (k: keyof TencentInstanceInputs) => value(olds, k) === value(news, k);
-    // The lab's group and key pair as the old state has them (outputs of a single host hold its own).
-    const oldShared = olds.sharedNetwork ? { securityGroupId: olds.securityGroupId, keyId: olds.keyId } : {};
-    const lab = olds.sharedNetwork === true && typeof news.securityGroupId === "string" && news.securityGroupId !== "";
-    const replaces: string[] = REPLACE_KEYS.filter((k) => !same(k) && !(lab && NETWORK_KEYS.includes(k)));
-    for (const k of ["securityGroupId", "keyId"] as const) if (value(oldShared, k) !== value(news, k)) replaces.push(k);
-    const updates = [...UPDATE_KEYS, ...(lab ? NETWORK_KEYS : [])].filter((k) => !same(k as keyof TencentInstanceInputs));
-    return { changes: replaces.length + updates.length > 0, replaces, deleteBeforeReplace: false };
-  }
-
-  async create(inputs: TencentInstanceInputs): Promise<pulumi.dynamic.CreateResult<TencentInstanceOutputs>> {
-    return ops().create(inputs);
-  }
-
-  async read(id: pulumi.ID, props: TencentInstanceOutputs): Promise<pulumi.dynamic.ReadResult<TencentInstanceOutputs>> {
-    return ops().read(id, props);
-  }
-
+/**
+ * The provider Pulumi serializes into every host's state (twice: with its inputs and its outputs),
+ * so it is only a table of one-line methods that load the code when they run: diff from
+ * instance-diff.ts (no SDK), the rest from host-ops.ts. Older states' providers call host-ops.ts'
+ * create, read, update and remove too: keep those names.
+ */
+export const tencentInstanceProvider = {
+  diff: async (_id: pulumi.ID, olds: TencentInstanceOutputs, news: TencentInstanceInputs): Promise<pulumi.dynamic.DiffResult> =>
+    (berthRequire("components/tencent/instance-diff.ts") as Diff).diff(olds, news),
+  create: async (inputs: TencentInstanceInputs): Promise<pulumi.dynamic.CreateResult<TencentInstanceOutputs>> => ops().create(inputs),
+  read: async (id: pulumi.ID, props: TencentInstanceOutputs): Promise<pulumi.dynamic.ReadResult<TencentInstanceOutputs>> => ops().read(id, props),
   /** Credentials, endpoint and expiry (and a lab host's network inputs) change in place; diff replaces on everything else. */
-  async update(id: pulumi.ID, olds: TencentInstanceOutputs, news: TencentInstanceInputs): Promise<pulumi.dynamic.UpdateResult<TencentInstanceOutputs>> {
-    return ops().update(id, olds, news);
-  }
-
-  async delete(id: pulumi.ID, props: TencentInstanceOutputs): Promise<void> {
-    await ops().remove(id, props);
-  }
-}
-
-/** One instance for all resources: Pulumi caches the serialized provider per object. */
-export const tencentInstanceProvider = new TencentInstanceProvider();
+  update: async (id: pulumi.ID, olds: TencentInstanceOutputs, news: TencentInstanceInputs): Promise<pulumi.dynamic.UpdateResult<TencentInstanceOutputs>> => ops().update(id, olds, news),
+  delete: async (id: pulumi.ID, props: TencentInstanceOutputs): Promise<void> => ops().remove(id, props),
+} satisfies pulumi.dynamic.ResourceProvider;
 
 export interface TencentInstanceArgs {
   region: pulumi.Input<string>;
@@ -123,7 +103,8 @@ export interface TencentInstanceArgs {
   imageId: pulumi.Input<string>;
   instanceType: pulumi.Input<string>;
   userData: pulumi.Input<string>;
-  userDataBase64?: pulumi.Input<string>;
+  userDataBase64?: pulumi.Input<string | undefined>;
+  userDataParts?: pulumi.Input<UserDataParts | undefined>;
   publicKey: pulumi.Input<string>;
   instanceName?: pulumi.Input<string>;
   sshCidrs?: pulumi.Input<pulumi.Input<string>[]>;
@@ -153,14 +134,14 @@ export class TencentInstance extends pulumi.dynamic.Resource {
   declare readonly securityGroupId: pulumi.Output<string>;
   declare readonly keyId: pulumi.Output<string>;
   declare readonly state: pulumi.Output<string>;
-  /** The user-data the host was made with (a lab host ignores later changes to it). */
+  /** The user-data the host was made with, a lab host's as SHA-1 hex (a lab host ignores later changes to it). */
   declare readonly userData: pulumi.Output<string>;
 
   constructor(name: string, args: TencentInstanceArgs, opts: pulumi.CustomResourceOptions = {}) {
     const secret = (v: pulumi.Input<string> | undefined) => (v === undefined ? undefined : pulumi.secret(v));
     const props = {
       region: args.region, zone: args.zone, imageId: args.imageId, instanceType: args.instanceType,
-      userData: args.userData, userDataBase64: args.userDataBase64, publicKey: args.publicKey, instanceName: args.instanceName ?? name,
+      userData: args.userData, userDataBase64: args.userDataBase64, userDataParts: args.userDataParts, publicKey: args.publicKey, instanceName: args.instanceName ?? name,
       sshCidrs: args.sshCidrs ?? ["0.0.0.0/0"], appPorts: args.appPorts ?? [], appUdpPorts: args.appUdpPorts ?? [], appCidrs: args.appCidrs ?? ["0.0.0.0/0"],
       privatePorts: args.privatePorts ?? [], privateCidrs: args.privateCidrs ?? [],
       bandwidthOut: args.bandwidthOut ?? 10, systemDiskGb: args.systemDiskGb ?? 50,
