@@ -6,6 +6,7 @@ import { annotation, escapeData, maskCommands } from "../../src/ci/workflow-comm
 import { hasChanges, readEventLog } from "../../src/ci/pulumi.js";
 import { pluginInstalls } from "../../src/ci/plugins.js";
 import { PROJECT_DIR } from "../helpers/config.js";
+import { ed25519KeyPair } from "../../src/deploy/keypair.js";
 
 describe("the report", () => {
   it("words the changes as planned for a preview and as done for an up", () => {
@@ -52,19 +53,21 @@ describe("secrets", () => {
     "        secure: v1:BBB",
     "",
   ].join("\n");
+  // A key made for the test (no key is committed).
+  const KEY = ed25519KeyPair().private;
   const shown = JSON.stringify({
-    "berth:sshPrivateKey": { value: "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n", secret: true },
+    "berth:sshPrivateKey": { value: KEY, secret: true },
     "berth:app": { value: "{}", objectValue: { image: "registry.example.com/app:v1", registry: { server: "registry.example.com", password: "hunter22hunter" } }, secret: true },
   });
 
   it("finds the stack's secret leaves from its stack file, not every value of a key holding one", () => {
     expect(securePaths(stackFile)).toEqual([["berth:sshPrivateKey"], ["berth:app", "registry", "password"]]);
-    expect(configSecrets(shown, stackFile)).toEqual(["-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n", "hunter22hunter"]);
+    expect(configSecrets(shown, stackFile)).toEqual([KEY, "hunter22hunter"]);
   });
 
   it("redacts whole values and each line of a key; the image and server stay readable", () => {
     const r = new Redactor().add(configSecrets(shown, stackFile)).add(envSecrets({ PULUMI_CONFIG_PASSPHRASE: "correct horse", HOME: "/root", BERTH_SECRET_ENV_API: "tok-123456" }));
-    expect(r.redact("pw=hunter22hunter key b3BlbnNzaC1rZXktdjEAAAAA pass correct horse api tok-123456 image registry.example.com/app:v1")).toBe(
+    expect(r.redact(`pw=hunter22hunter key ${KEY.split("\n")[2]} pass correct horse api tok-123456 image registry.example.com/app:v1`)).toBe(
       "pw=*** key *** pass *** api *** image registry.example.com/app:v1",
     );
   });

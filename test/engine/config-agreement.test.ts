@@ -25,7 +25,7 @@ const STACKS: Record<string, string> = {
   // berth:host under a misspelt namespace: Pulumi hands it over as "berht:host" and reads no berth:host.
   namespace: `config:\n${LOCAL.replace("berth:host", "berht:host")}`,
   // A private key written in plaintext.
-  plainsecret: `config:\n${LOCAL}  berth:sshPrivateKey: "-----BEGIN OPENSSH PRIVATE KEY-----"\n`,
+  plainsecret: `config:\n${LOCAL}  berth:sshPrivateKey: "a private key written in plain text"\n`,
   // Merge keys: the bootstrap settings come from an anchor, with a mistake inside them.
   merge: `config:
   berth:host: &host

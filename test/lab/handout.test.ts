@@ -13,6 +13,7 @@ import type { StudentHost } from "../../src/components/lab.js";
 import { safeCell, toCsv } from "../../src/lab/csv-out.js";
 import { writeHandouts, type LabStackOutputs } from "../../src/lab/handout-files.js";
 import { reapDecision } from "../../src/lab/reap.js";
+import { ed25519KeyPair } from "../../src/deploy/keypair.js";
 
 const root = mkdtempSync(join(tmpdir(), "berth-lab-handout-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -24,7 +25,7 @@ const student = (id: string, name: string, port: number, keySource: "berth" | "r
 const OUT: LabStackOutputs = {
   lab: { name: "ml", expires: "2027-01-16 00:00 Asia/Shanghai (2027-01-15T16:00:00Z)", expiresAt: "2027-01-15T16:00:00.000Z", handouts: "handouts/ml", students: 3 },
   students: { s001: student("s001", "Ada", 40001, "berth"), s002: student("s002", "=HYPERLINK(\"http://evil\")", 40002, "roster"), s003: student("s003", "张三", 40003, "berth") },
-  studentKeys: { s001: "-----BEGIN OPENSSH PRIVATE KEY-----\nKEY-OF-S001\n-----END OPENSSH PRIVATE KEY-----\n", s003: "-----BEGIN OPENSSH PRIVATE KEY-----\nKEY-OF-S003\n-----END OPENSSH PRIVATE KEY-----\n" },
+  studentKeys: { s001: ed25519KeyPair("berth-ml-s001").private, s003: ed25519KeyPair("berth-ml-s003").private },
 };
 const files = (dir: string): string[] => readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(dir.length + 1)).sort();
 
@@ -55,11 +56,11 @@ describe("handouts", () => {
     for (const [id, s] of Object.entries(OUT.students!)) {
       const mine = join(dir, "students", s.hostName);
       const text = readdirSync(mine).map((f) => readFileSync(join(mine, f), "utf8")).join("\n");
-      for (const [other, key] of Object.entries(OUT.studentKeys!)) if (other !== id) expect(text).not.toContain(key.split("\n")[1]);
+      for (const [other, key] of Object.entries(OUT.studentKeys!)) if (other !== id) expect(text).not.toContain(key.split("\n")[2]); // a line of that key's own material
       for (const o of Object.values(OUT.students!)) if (o.id !== id) expect(text).not.toContain(String(o.port));
     }
-    expect(readFileSync(join(dir, "instructor.csv"), "utf8")).not.toContain("KEY-OF");
-    expect(readFileSync(join(dir, "instructor.md"), "utf8")).not.toContain("KEY-OF");
+    expect(readFileSync(join(dir, "instructor.csv"), "utf8")).not.toContain("PRIVATE KEY");
+    expect(readFileSync(join(dir, "instructor.md"), "utf8")).not.toContain("PRIVATE KEY");
   });
 
   it("HTML escapes what students' names hold; the instructor's CSV neutralises formulas", () => {
