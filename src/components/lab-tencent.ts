@@ -12,6 +12,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/load.js";
 import { publishedPorts } from "./ports.js";
 import type { UserDataParts } from "./lab-user-data.js";
+import type { LabPreflightInput } from "./tencent/preflight.js";
 import { TencentInstance, TencentLabNetwork, tencentLabPreflight } from "./tencent/index.js";
 import { egressRules, ingressRules } from "./tencent/network.js";
 
@@ -56,22 +57,8 @@ export interface TencentLabInstanceArgs {
   expiresAt: pulumi.Input<string>;
 }
 
-export interface LabPreflightInput {
-  region: string;
-  zone: string;
-  instanceType: string;
-  imageId: string;
-  count: number;
-  existing?: number;
-  /** The lab's host names: the zone's instances under these names are the lab's already. */
-  hostNames?: readonly string[];
-  hours: number;
-  credentials?: { secretId?: string; secretKey?: string };
-  endpoint?: string;
-  bandwidthOut?: number;
-  rules?: number;
-  publicKey?: string;
-}
+/** What the lab asks the preflight: the Tencent layer's own input. */
+export type { LabPreflightInput } from "./tencent/preflight.js";
 
 export interface LabPreflight {
   quota: { total: number; used: number; remaining: number } | undefined;
