@@ -11,15 +11,10 @@
 // the name (the group keeps the name it was made with) → in place.
 import * as pulumi from "@pulumi/pulumi";
 import { berthRequire } from "../runtime-require.js";
+import type { LabNetworkSpec } from "./lab-network.js";
 
-export interface TencentLabNetworkInputs {
+export interface TencentLabNetworkInputs extends LabNetworkSpec {
   region: string;
-  name: string;
-  publicKey: string;
-  sshCidrs: string[];
-  appPorts: number[];
-  appUdpPorts: number[];
-  appCidrs: string[];
   secretId?: string;
   secretKey?: string;
   endpoint?: string;
